@@ -1,0 +1,143 @@
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from events.text import clean_report_text
+
+from .base import PublishableModel, PublishableQuerySet, SluggedModel
+from .common import language_validator
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.select_related("publisher").defer("raw_text", "clean_text")
+
+    def search(self, query: str):
+        from events.search import search_queryset
+
+        return search_queryset(self, query)
+
+
+class Article(SluggedModel, PublishableModel):
+    """A source document: a report we hold the text of, or a bare citation of one we don't."""
+
+    slug_source = "headline"
+
+    headline = models.CharField(max_length=300, help_text="The article's headline or title.")
+    raw_text = models.TextField(
+        blank=True,
+        help_text="The text exactly as received, debris included. Never edited once stored. "
+        "Blank for a bare citation.",
+    )
+    raw_text_sha256 = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the raw text, to refuse the same report twice.",
+    )
+    clean_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The raw text with scraped-page debris removed and paragraphs kept "
+        "(derived on save).",
+    )
+    published_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="The date the publisher published it."
+    )
+    publisher = models.ForeignKey(
+        "events.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_published",
+        help_text="The outlet (an actor) that published it, if known.",
+    )
+    byline = models.CharField(max_length=200, blank=True, help_text="Author(s), if known.")
+    url = models.URLField(
+        max_length=500, null=True, blank=True, help_text="Where the article was published."
+    )
+    language = models.CharField(
+        max_length=16,
+        default="en",
+        validators=[language_validator],
+        help_text="BCP 47 language tag of the text.",
+    )
+    retrieved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When newsbase received or retrieved the text."
+    )
+    provenance_note = models.TextField(
+        blank=True,
+        help_text="How we came by the text, or what is unknown about it (publisher, URL…).",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "headline"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=Q(url__isnull=False),
+                name="article_unique_url",
+                violation_error_message="An article with this URL is already recorded.",
+            ),
+            models.UniqueConstraint(
+                fields=["raw_text_sha256"],
+                condition=Q(raw_text_sha256__isnull=False),
+                name="article_unique_text",
+                violation_error_message="This exact text has already been ingested.",
+            ),
+            models.CheckConstraint(
+                condition=Q(raw_text="") | Q(raw_text_sha256__isnull=False),
+                name="article_text_has_hash",
+                violation_error_message="An article with text must carry its hash.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("events:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_citation(self) -> bool:
+        """A citation of a report we do not hold the text of."""
+        return not self.raw_text
+
+    def _stored_raw_text(self) -> str | None:
+        if self.pk is None:
+            return None
+        return (
+            type(self)._base_manager.filter(pk=self.pk).values_list("raw_text", flat=True).first()
+        )
+
+    def clean(self):
+        super().clean()
+        stored = self._stored_raw_text()
+        if stored and stored != self.raw_text:
+            raise ValidationError(
+                {"raw_text": "The text as received cannot be changed; ingest a new article."}
+            )
+
+    def save(self, *args, **kwargs):
+        stored = self._stored_raw_text()
+        if stored and stored != self.raw_text:
+            raise ValidationError("The text as received cannot be changed once stored.")
+        if self.url == "":
+            self.url = None
+        self.clean_text = clean_report_text(self.raw_text)
+        self.raw_text_sha256 = (
+            hashlib.sha256(self.raw_text.encode()).hexdigest() if self.raw_text else None
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "clean_text", "raw_text_sha256"}
+        super().save(*args, **kwargs)
+
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.clean_text.split("\n\n") if p.strip()]

@@ -1,0 +1,141 @@
+"""Abstract bases shared by every model: timestamps, publication workflow, stable slugs."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class TimeStampedModel(models.Model):
+    """``created_at`` / ``updated_at`` on every row; ``updated_at`` is the API sync cursor."""
+
+    created_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        db_index=True,
+        help_text="When this row was created in newsbase.",
+    )
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_index=True,
+        help_text="When this row was last changed in newsbase.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Precision(models.TextChoices):
+    """How much of a stored datetime is known (after courtlistener's date_granularity)."""
+
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+    MINUTE = "minute", "Minute"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published rows for the public; everything for staff (previews)."""
+        if user is not None and user.is_active and user.is_staff:
+            return self
+        return self.published()
+
+
+class PublishableModel(TimeStampedModel):
+    """A public entity: it has a workflow status, a public note and (if slugged) a fixed slug."""
+
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this row was first published; its slug is frozen from then on.",
+    )
+    public_note = models.TextField(
+        blank=True,
+        help_text="Note shown to readers on withdrawal or correction of published content.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class SluggedModel(models.Model):
+    """Mixin: a unique slug, derived from ``slug_source`` and frozen once published."""
+
+    slug_source = "name"
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        allow_unicode=False,
+        help_text="URL identifier. Derived from the name; cannot change once published.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), getattr(self, self.slug_source, ""), self.pk)
+        self._check_slug_frozen()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if not self.slug:
+            self.slug = unique_slug(type(self), getattr(self, self.slug_source, ""), self.pk)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        self._check_slug_frozen()
+
+    def _check_slug_frozen(self):
+        if self.pk is None or getattr(self, "first_published_at", None) is None:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        if stored is not None and stored != self.slug:
+            raise ValidationError(
+                {"slug": f"The slug cannot change once published (it is “{stored}”)."}
+            )
+
+
+def unique_slug(model, text: str, pk=None, max_length: int = 120) -> str:
+    """A slug for ``text`` that no other row of ``model`` uses (``crocus``, ``crocus-2``…)."""
+    base = (
+        slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or model._meta.model_name
+    )
+    candidate, n = base, 2
+    others = model._base_manager.exclude(pk=pk) if pk else model._base_manager.all()
+    while others.filter(slug=candidate).exists():
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate

@@ -1,0 +1,236 @@
+import zoneinfo
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from .base import (
+    Precision,
+    PublishableModel,
+    PublishableQuerySet,
+    SluggedModel,
+    Status,
+    TimeStampedModel,
+)
+from .common import validate_timezone
+
+
+class EventType(models.TextChoices):
+    ATTACK = "attack", "Attack"
+    CLAIM_OF_RESPONSIBILITY = "claim_of_responsibility", "Claim of responsibility"
+    ARREST = "arrest", "Arrest or detention"
+    STATEMENT = "statement", "Statement"
+    WARNING = "warning", "Warning"
+    MOURNING = "mourning", "Mourning"
+    INVESTIGATION = "investigation", "Investigation"
+    COURT_HEARING = "court_hearing", "Court hearing"
+    TRIAL = "trial", "Trial"
+    VERDICT = "verdict", "Verdict"
+    OTHER = "other", "Other"
+
+
+class EventQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.select_related("location")
+
+    def for_detail(self, user=None):
+        """Everything an event page or the API detail shows, in a fixed number of queries."""
+        from .actor import Actor
+        from .claim import Claim, ClaimSource, Participation
+
+        visible_claims = Claim.objects.visible_to(user)
+        return self.select_related("location", "parent").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(actor__in=Actor.objects.visible_to(user))
+                .select_related("actor", "source")
+                .order_by("role", "actor__name"),
+            ),
+            Prefetch(
+                "claims",
+                queryset=visible_claims.select_related("speaker").prefetch_related(
+                    Prefetch(
+                        "sources",
+                        queryset=ClaimSource.objects.select_related("article").order_by(
+                            "article__published_on"
+                        ),
+                    ),
+                ),
+            ),
+            Prefetch("children", queryset=Event.objects.visible_to(user).order_by("start")),
+        )
+
+    def search(self, query: str):
+        from events.search import search_queryset
+
+        return search_queryset(self, query)
+
+
+class Event(SluggedModel, PublishableModel):
+    """Something that happened: an attack, a claim of responsibility, a detention, a verdict…"""
+
+    slug_source = "title"
+
+    title = models.CharField(max_length=300, help_text="Short factual title.")
+    summary = models.TextField(blank=True, help_text="What happened, in a paragraph.")
+    event_type = models.CharField(
+        max_length=32,
+        choices=EventType.choices,
+        db_index=True,
+        verbose_name="type",
+        help_text="Kind of event, from the controlled vocabulary.",
+    )
+    start = models.DateTimeField(
+        db_index=True,
+        help_text="When it began (stored in UTC); only as exact as start_precision says.",
+    )
+    start_precision = models.CharField(
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="How much of the start is known (year, month, day or minute).",
+    )
+    end = models.DateTimeField(
+        null=True, blank=True, help_text="When it ended, if it lasted (not before the start)."
+    )
+    end_precision = models.CharField(
+        max_length=8,
+        choices=Precision.choices,
+        blank=True,
+        help_text="How much of the end is known; required when an end is given.",
+    )
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA time zone where it happened, for showing local time (Europe/Moscow).",
+    )
+    location = models.ForeignKey(
+        "events.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="Primary place where it happened.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The larger event this one is part of (a detention within an attack's story).",
+    )
+    featured = models.BooleanField(default=False, help_text="Shown first on the home page.")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="event_end_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True, end_precision="")
+                | Q(end__isnull=False) & ~Q(end_precision=""),
+                name="event_end_precision_with_end",
+                violation_error_message="Give the end's precision exactly when an end is given.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="event_not_own_parent",
+                violation_error_message="An event cannot be part of itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_precision__in=Precision.values),
+                name="event_start_precision_valid",
+                violation_error_message="Unknown start precision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(event_type__in=EventType.values),
+                name="event_type_valid",
+                violation_error_message="Unknown event type.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-start"], name="event_status_start")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self):
+        try:
+            return zoneinfo.ZoneInfo(self.timezone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.tzinfo)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.tzinfo) if self.end else None
+
+
+class EventRelationKind(models.TextChoices):
+    WARNED_OF = "warned_of", "warned of"
+    LED_TO = "led_to", "led to"
+    RESPONSE_TO = "response_to", "is a response to"
+    PART_OF = "part_of", "is part of"
+    FOLLOWS = "follows", "follows"
+    RELATED = "related", "is related to"
+
+
+class EventRelation(TimeStampedModel):
+    """A typed link between two events (a warning warned of an attack, a verdict follows…)."""
+
+    source = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="relations_out",
+        help_text="The event the relation starts from.",
+    )
+    target = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="relations_in",
+        help_text="The event it points to.",
+    )
+    kind = models.CharField(
+        max_length=16, choices=EventRelationKind.choices, help_text="How the two are related."
+    )
+    article = models.ForeignKey(
+        "events.Article",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The article that makes the link, if it is not obvious from the events.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                name="event_relation_unique",
+                violation_error_message="This relation is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="event_relation_not_self",
+                violation_error_message="An event cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+__all__ = ["Event", "EventQuerySet", "EventRelation", "EventRelationKind", "EventType", "Status"]

@@ -1,0 +1,196 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
+from .common import (
+    detect_script,
+    language_validator,
+    script_validator,
+    validate_timezone,
+    wikidata_qid_validator,
+)
+
+
+class LocationKind(models.TextChoices):
+    VENUE = "venue", "Venue or building"
+    SETTLEMENT = "settlement", "Village or settlement"
+    CITY = "city", "City or town"
+    DISTRICT = "district", "District"
+    REGION = "region", "Region or province"
+    COUNTRY = "country", "Country"
+    AREA = "area", "Area or border zone"
+    OTHER = "other", "Other"
+
+
+class LocationQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.select_related("parent")
+
+    def search(self, query: str):
+        from events.search import search_queryset
+
+        return search_queryset(self, query)
+
+
+class Location(SluggedModel, PublishableModel):
+    """A place, inside another (Crocus City Hall ⊂ Krasnogorsk ⊂ Moscow Oblast ⊂ Russia)."""
+
+    name = models.CharField(max_length=200, help_text="Usual English name of the place.")
+    kind = models.CharField(
+        max_length=16,
+        choices=LocationKind.choices,
+        default=LocationKind.OTHER,
+        db_index=True,
+        help_text="What sort of place this is.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The place this one lies inside (a venue's city, a city's region…).",
+    )
+    description = models.TextField(blank=True, help_text="A short description of the place.")
+    address = models.CharField(max_length=300, blank=True, help_text="Street address, if any.")
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="WGS 84 latitude in degrees, −90 to 90 (north positive).",
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="WGS 84 longitude in degrees, −180 to 180 (east positive).",
+    )
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="IANA time zone of the place (for example Europe/Moscow).",
+    )
+    wikidata_qid = models.CharField(
+        max_length=16,
+        null=True,
+        blank=True,
+        validators=[wikidata_qid_validator],
+        verbose_name="Wikidata QID",
+        help_text="Wikidata identifier (Q…), where known.",
+    )
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+                violation_error_message="Latitude must be between −90 and 90 degrees.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+                violation_error_message="Longitude must be between −180 and 180 degrees.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_pair",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="location_not_own_parent",
+                violation_error_message="A place cannot lie inside itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_qid"],
+                condition=Q(wikidata_qid__isnull=False),
+                name="location_unique_qid",
+                violation_error_message="Another location already has this Wikidata QID.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:location-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        node, seen = self.parent, {self.pk}
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError({"parent": "This parent would make the hierarchy a loop."})
+            seen.add(node.pk)
+            node = node.parent
+
+    def ancestors(self) -> list["Location"]:
+        """Parents from the nearest up to the country (one query per level; levels are few)."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self) -> set[int]:
+        """Ids of this place and of every place inside it, one query per level."""
+        found, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = set(
+                Location._base_manager.filter(parent_id__in=frontier)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            found |= frontier
+        return found
+
+
+class LocationAlias(TimeStampedModel):
+    """Another name of a place, in a language and script (Krasnogorsk / Красногорск)."""
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="aliases", help_text="The place."
+    )
+    name = models.CharField(max_length=200, help_text="The alternative name, as written.")
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        validators=[language_validator],
+        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+    )
+    script = models.CharField(
+        max_length=4,
+        blank=True,
+        validators=[script_validator],
+        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+    )
+
+    class Meta:
+        verbose_name_plural = "location aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "name"],
+                name="location_alias_unique",
+                violation_error_message="This place already has that alias.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.script:
+            self.script = detect_script(self.name)
+        super().save(*args, **kwargs)
