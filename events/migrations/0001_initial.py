@@ -4,387 +4,2076 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import events.models.common
+from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120, unique=True)),
-                ('name', models.CharField(help_text='Usual English name.', max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('armed_group', 'Armed group'), ('state_body', 'State body or agency'), ('government', 'Government'), ('media_outlet', 'Media outlet'), ('court', 'Court'), ('group', 'Group of people'), ('other', 'Other')], db_index=True, help_text='What sort of actor this is.', max_length=16)),
-                ('description', models.TextField(blank=True, help_text='Who this is, in a sentence or two.')),
-                ('wikidata_qid', models.CharField(blank=True, help_text='Wikidata identifier (Q…), where known.', max_length=16, null=True, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata identifier looks like Q42: a Q and a number.')], verbose_name='Wikidata QID')),
-                ('website', models.URLField(blank=True, help_text='Official website, if any.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(help_text="Usual English name.", max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("armed_group", "Armed group"),
+                            ("state_body", "State body or agency"),
+                            ("government", "Government"),
+                            ("media_outlet", "Media outlet"),
+                            ("court", "Court"),
+                            ("group", "Group of people"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        help_text="What sort of actor this is.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Who this is, in a sentence or two."),
+                ),
+                (
+                    "wikidata_qid",
+                    models.CharField(
+                        blank=True,
+                        help_text="Wikidata identifier (Q…), where known.",
+                        max_length=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]*$",
+                                "A Wikidata identifier looks like Q42: a Q and a number.",
+                            )
+                        ],
+                        verbose_name="Wikidata QID",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, help_text="Official website, if any.")),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('wikidata_qid__isnull', False)), fields=('wikidata_qid',), name='actor_unique_qid', violation_error_message='Another actor already has this Wikidata QID.')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("wikidata_qid__isnull", False)),
+                        fields=("wikidata_qid",),
+                        name="actor_unique_qid",
+                        violation_error_message="Another actor already has this Wikidata QID.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120, unique=True)),
-                ('headline', models.CharField(help_text="The article's headline or title.", max_length=300)),
-                ('raw_text', models.TextField(blank=True, help_text='The text exactly as received, debris included. Never edited once stored. Blank for a bare citation.')),
-                ('raw_text_sha256', models.CharField(blank=True, editable=False, help_text='SHA-256 of the raw text, to refuse the same report twice.', max_length=64, null=True)),
-                ('clean_text', models.TextField(blank=True, editable=False, help_text='The raw text with scraped-page debris removed and paragraphs kept (derived on save).')),
-                ('published_on', models.DateField(blank=True, db_index=True, help_text='The date the publisher published it.', null=True)),
-                ('byline', models.CharField(blank=True, help_text='Author(s), if known.', max_length=200)),
-                ('url', models.URLField(blank=True, help_text='Where the article was published.', max_length=500, null=True)),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('retrieved_at', models.DateTimeField(blank=True, help_text='When newsbase received or retrieved the text.', null=True)),
-                ('provenance_note', models.TextField(blank=True, help_text='How we came by the text, or what is unknown about it (publisher, URL…).')),
-                ('publisher', models.ForeignKey(blank=True, help_text='The outlet (an actor) that published it, if known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles_published', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "headline",
+                    models.CharField(help_text="The article's headline or title.", max_length=300),
+                ),
+                (
+                    "raw_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The text exactly as received, debris included. Never edited once stored. Blank for a bare citation.",
+                    ),
+                ),
+                (
+                    "raw_text_sha256",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="SHA-256 of the raw text, to refuse the same report twice.",
+                        max_length=64,
+                        null=True,
+                    ),
+                ),
+                (
+                    "clean_text",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="The raw text with scraped-page debris removed and paragraphs kept (derived on save).",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The date the publisher published it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "byline",
+                    models.CharField(blank=True, help_text="Author(s), if known.", max_length=200),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the article was published.",
+                        max_length=500,
+                        null=True,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text.",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "retrieved_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When newsbase received or retrieved the text.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "provenance_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="How we came by the text, or what is unknown about it (publisher, URL…).",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The outlet (an actor) that published it, if known.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles_published",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'headline'],
+                "ordering": ["-published_on", "headline"],
             },
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('branch_of', 'is a branch of'), ('member_of', 'is a member of'), ('leader_of', 'leads'), ('official_of', 'is an official of'), ('spokesperson_for', 'speaks for'), ('part_of', 'is part of'), ('adviser_to', 'advises'), ('citizen_of', 'is a citizen of')], help_text='How the two are linked.', max_length=20)),
-                ('title', models.CharField(blank=True, help_text='Position or title, if any (Director, spokesperson).', max_length=200)),
-                ('start_date', models.DateField(blank=True, help_text='Since when, if known.', null=True)),
-                ('end_date', models.DateField(blank=True, help_text='Until when, if it ended.', null=True)),
-                ('actor', models.ForeignKey(help_text='The actor who is affiliated.', on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='events.actor')),
-                ('organisation', models.ForeignKey(help_text='The actor it is affiliated with.', on_delete=django.db.models.deletion.CASCADE, related_name='affiliated', to='events.actor')),
-                ('source', models.ForeignKey(blank=True, help_text='The article that states this link.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("branch_of", "is a branch of"),
+                            ("member_of", "is a member of"),
+                            ("leader_of", "leads"),
+                            ("official_of", "is an official of"),
+                            ("spokesperson_for", "speaks for"),
+                            ("part_of", "is part of"),
+                            ("adviser_to", "advises"),
+                            ("citizen_of", "is a citizen of"),
+                        ],
+                        help_text="How the two are linked.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Position or title, if any (Director, spokesperson).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, help_text="Since when, if known.", null=True),
+                ),
+                (
+                    "end_date",
+                    models.DateField(blank=True, help_text="Until when, if it ended.", null=True),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        help_text="The actor who is affiliated.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="The actor it is affiliated with.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliated",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The article that states this link.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['actor__name', 'kind'],
+                "ordering": ["actor__name", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('kind', models.CharField(choices=[('responsibility', 'Claim of responsibility'), ('accusation', 'Accusation'), ('denial', 'Denial'), ('figure', 'Figure'), ('warning', 'Warning'), ('assessment', 'Assessment'), ('statement', 'Statement'), ('announcement', 'Announcement'), ('attribution', 'Attribution')], db_index=True, help_text='What sort of claim.', max_length=16)),
-                ('text', models.TextField(help_text='What the speaker said: their words if quoted, else a faithful paraphrase.')),
-                ('mode', models.CharField(choices=[('quote', 'Direct quote'), ('paraphrase', 'Paraphrase')], default='paraphrase', help_text="Whether the text is the speaker's own words or a paraphrase.", max_length=12)),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('made_at', models.DateTimeField(db_index=True, help_text='When the speaker made the claim (UTC), as exact as known.')),
-                ('made_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], default='day', help_text='How much of made_at is known.', max_length=8)),
-                ('venue', models.CharField(blank=True, help_text='Where or how it was said (a televised address, Telegram, a press briefing).', max_length=200)),
-                ('assessment', models.CharField(choices=[('unverified', 'Unverified'), ('corroborated', 'Corroborated'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('false', 'False')], db_index=True, default='unverified', help_text="The newsroom's own assessment, kept apart from what the speaker asserts.", max_length=16)),
-                ('assessment_note', models.TextField(blank=True, help_text='Why the newsroom assesses it so (shown to readers).')),
-                ('figure_metric', models.CharField(blank=True, choices=[('killed', 'Killed'), ('injured', 'Injured'), ('hospitalised', 'Hospitalised'), ('missing', 'Missing'), ('detained', 'Detained'), ('charged', 'Charged')], help_text='For figures: what is counted (killed, injured…).', max_length=16)),
-                ('figure_value', models.PositiveIntegerField(blank=True, help_text='For figures: the number stated.', null=True)),
-                ('figure_qualifier', models.CharField(blank=True, choices=[('exact', 'exactly'), ('at_least', 'at least'), ('over', 'over'), ('about', 'about')], help_text='For figures: exactly, at least, over or about.', max_length=10)),
-                ('figure_as_of', models.DateTimeField(blank=True, db_index=True, help_text='For figures: the time the count refers to (UTC).', null=True)),
-                ('import_key', models.SlugField(blank=True, editable=False, help_text='Stable key of a claim loaded from a record file, so reloading is idempotent.', max_length=80, null=True, unique=True)),
-                ('about_actors', models.ManyToManyField(blank=True, help_text='Actors the claim is about (the accused, the denied…).', related_name='claims_about', to='events.actor')),
-                ('speaker', models.ForeignKey(help_text='Who made the claim (a person, body or outlet). Required: every claim has one.', on_delete=django.db.models.deletion.PROTECT, related_name='claims_made', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("responsibility", "Claim of responsibility"),
+                            ("accusation", "Accusation"),
+                            ("denial", "Denial"),
+                            ("figure", "Figure"),
+                            ("warning", "Warning"),
+                            ("assessment", "Assessment"),
+                            ("statement", "Statement"),
+                            ("announcement", "Announcement"),
+                            ("attribution", "Attribution"),
+                        ],
+                        db_index=True,
+                        help_text="What sort of claim.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What the speaker said: their words if quoted, else a faithful paraphrase."
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("quote", "Direct quote"), ("paraphrase", "Paraphrase")],
+                        default="paraphrase",
+                        help_text="Whether the text is the speaker's own words or a paraphrase.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text.",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "made_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        help_text="When the speaker made the claim (UTC), as exact as known.",
+                    ),
+                ),
+                (
+                    "made_precision",
+                    models.CharField(
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        default="day",
+                        help_text="How much of made_at is known.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where or how it was said (a televised address, Telegram, a press briefing).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("corroborated", "Corroborated"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                        ],
+                        db_index=True,
+                        default="unverified",
+                        help_text="The newsroom's own assessment, kept apart from what the speaker asserts.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "assessment_note",
+                    models.TextField(
+                        blank=True, help_text="Why the newsroom assesses it so (shown to readers)."
+                    ),
+                ),
+                (
+                    "figure_metric",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("killed", "Killed"),
+                            ("injured", "Injured"),
+                            ("hospitalised", "Hospitalised"),
+                            ("missing", "Missing"),
+                            ("detained", "Detained"),
+                            ("charged", "Charged"),
+                        ],
+                        help_text="For figures: what is counted (killed, injured…).",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "figure_value",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="For figures: the number stated.", null=True
+                    ),
+                ),
+                (
+                    "figure_qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "exactly"),
+                            ("at_least", "at least"),
+                            ("over", "over"),
+                            ("about", "about"),
+                        ],
+                        help_text="For figures: exactly, at least, over or about.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "figure_as_of",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="For figures: the time the count refers to (UTC).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "import_key",
+                    models.SlugField(
+                        blank=True,
+                        editable=False,
+                        help_text="Stable key of a claim loaded from a record file, so reloading is idempotent.",
+                        max_length=80,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "about_actors",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Actors the claim is about (the accused, the denied…).",
+                        related_name="claims_about",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        help_text="Who made the claim (a person, body or outlet). Required: every claim has one.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims_made",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_at', 'id'],
+                "ordering": ["made_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimRelation',
+            name="ClaimRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('supports', 'supports'), ('contradicts', 'contradicts'), ('updates', 'updates')], help_text='How they relate.', max_length=12)),
-                ('from_claim', models.ForeignKey(help_text='The claim that supports or contradicts.', on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='events.claim')),
-                ('to_claim', models.ForeignKey(help_text='The claim supported or contradicted.', on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='events.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supports", "supports"),
+                            ("contradicts", "contradicts"),
+                            ("updates", "updates"),
+                        ],
+                        help_text="How they relate.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "from_claim",
+                    models.ForeignKey(
+                        help_text="The claim that supports or contradicts.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="events.claim",
+                    ),
+                ),
+                (
+                    "to_claim",
+                    models.ForeignKey(
+                        help_text="The claim supported or contradicted.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="events.claim",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ClaimSource',
+            name="ClaimSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('passage', models.TextField(blank=True, help_text='The passage of the article that reports the claim, quoted exactly from its cleaned text. Blank only for a citation whose text we do not hold.')),
-                ('start_offset', models.PositiveIntegerField(blank=True, help_text="Where the passage starts in the article's cleaned text (characters).", null=True)),
-                ('end_offset', models.PositiveIntegerField(blank=True, help_text="Where the passage ends in the article's cleaned text (characters).", null=True)),
-                ('article', models.ForeignKey(help_text='The article that reports it.', on_delete=django.db.models.deletion.PROTECT, related_name='claim_sources', to='events.article')),
-                ('claim', models.ForeignKey(help_text='The claim reported.', on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='events.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "passage",
+                    models.TextField(
+                        blank=True,
+                        help_text="The passage of the article that reports the claim, quoted exactly from its cleaned text. Blank only for a citation whose text we do not hold.",
+                    ),
+                ),
+                (
+                    "start_offset",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Where the passage starts in the article's cleaned text (characters).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "end_offset",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Where the passage ends in the article's cleaned text (characters).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        help_text="The article that reports it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_sources",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        help_text="The claim reported.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="events.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'article__published_on'],
+                "ordering": ["claim", "article__published_on"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120, unique=True)),
-                ('title', models.CharField(help_text='Short factual title.', max_length=300)),
-                ('summary', models.TextField(blank=True, help_text='What happened, in a paragraph.')),
-                ('event_type', models.CharField(choices=[('attack', 'Attack'), ('claim_of_responsibility', 'Claim of responsibility'), ('arrest', 'Arrest or detention'), ('statement', 'Statement'), ('warning', 'Warning'), ('mourning', 'Mourning'), ('investigation', 'Investigation'), ('court_hearing', 'Court hearing'), ('trial', 'Trial'), ('verdict', 'Verdict'), ('other', 'Other')], db_index=True, help_text='Kind of event, from the controlled vocabulary.', max_length=32, verbose_name='type')),
-                ('start', models.DateTimeField(db_index=True, help_text='When it began (stored in UTC); only as exact as start_precision says.')),
-                ('start_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], default='day', help_text='How much of the start is known (year, month, day or minute).', max_length=8)),
-                ('end', models.DateTimeField(blank=True, help_text='When it ended, if it lasted (not before the start).', null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], help_text='How much of the end is known; required when an end is given.', max_length=8)),
-                ('timezone', models.CharField(default='UTC', help_text='IANA time zone where it happened, for showing local time (Europe/Moscow).', max_length=64, validators=[events.models.common.validate_timezone])),
-                ('featured', models.BooleanField(default=False, help_text='Shown first on the home page.')),
-                ('parent', models.ForeignKey(blank=True, help_text="The larger event this one is part of (a detention within an attack's story).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.PositiveBigIntegerField(help_text="Id of the corrected object."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("withdrawal", "Withdrawal"),
+                            ("update", "Update"),
+                        ],
+                        default="correction",
+                        help_text="Correction, withdrawal or update.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(help_text="What changed and why, as readers will see it."),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The editor who made the change.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        help_text="Type of the corrected object.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
+                "ordering": ["-created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Event",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(help_text="Short factual title.", max_length=300)),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="What happened, in a paragraph."),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("attack", "Attack"),
+                            ("claim_of_responsibility", "Claim of responsibility"),
+                            ("arrest", "Arrest or detention"),
+                            ("statement", "Statement"),
+                            ("warning", "Warning"),
+                            ("mourning", "Mourning"),
+                            ("investigation", "Investigation"),
+                            ("court_hearing", "Court hearing"),
+                            ("trial", "Trial"),
+                            ("verdict", "Verdict"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        help_text="Kind of event, from the controlled vocabulary.",
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateTimeField(
+                        db_index=True,
+                        help_text="When it began (stored in UTC); only as exact as start_precision says.",
+                    ),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        default="day",
+                        help_text="How much of the start is known (year, month, day or minute).",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "end",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When it ended, if it lasted (not before the start).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        help_text="How much of the end is known; required when an end is given.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        help_text="IANA time zone where it happened, for showing local time (Europe/Moscow).",
+                        max_length=64,
+                        validators=[events.models.common.validate_timezone],
+                    ),
+                ),
+                (
+                    "featured",
+                    models.BooleanField(default=False, help_text="Shown first on the home page."),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The larger event this one is part of (a detention within an attack's story).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="events.event",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-start"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='event',
-            field=models.ForeignKey(help_text='The event the claim is about.', on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='events.event'),
+            model_name="claim",
+            name="event",
+            field=models.ForeignKey(
+                help_text="The event the claim is about.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="events.event",
+            ),
         ),
         migrations.CreateModel(
-            name='EventRelation',
+            name="EventRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('warned_of', 'warned of'), ('led_to', 'led to'), ('response_to', 'is a response to'), ('part_of', 'is part of'), ('follows', 'follows'), ('related', 'is related to')], help_text='How the two are related.', max_length=16)),
-                ('article', models.ForeignKey(blank=True, help_text='The article that makes the link, if it is not obvious from the events.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.article')),
-                ('source', models.ForeignKey(help_text='The event the relation starts from.', on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='events.event')),
-                ('target', models.ForeignKey(help_text='The event it points to.', on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warned_of", "warned of"),
+                            ("led_to", "led to"),
+                            ("response_to", "is a response to"),
+                            ("part_of", "is part of"),
+                            ("follows", "follows"),
+                            ("related", "is related to"),
+                        ],
+                        help_text="How the two are related.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The article that makes the link, if it is not obvious from the events.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="The event the relation starts from.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        help_text="The event it points to.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="events.event",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120, unique=True)),
-                ('name', models.CharField(help_text='Usual English name of the place.', max_length=200)),
-                ('kind', models.CharField(choices=[('venue', 'Venue or building'), ('settlement', 'Village or settlement'), ('city', 'City or town'), ('district', 'District'), ('region', 'Region or province'), ('country', 'Country'), ('area', 'Area or border zone'), ('other', 'Other')], db_index=True, default='other', help_text='What sort of place this is.', max_length=16)),
-                ('description', models.TextField(blank=True, help_text='A short description of the place.')),
-                ('address', models.CharField(blank=True, help_text='Street address, if any.', max_length=300)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, help_text='WGS 84 latitude in degrees, −90 to 90 (north positive).', max_digits=8, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, help_text='WGS 84 longitude in degrees, −180 to 180 (east positive).', max_digits=8, null=True)),
-                ('timezone', models.CharField(blank=True, help_text='IANA time zone of the place (for example Europe/Moscow).', max_length=64, validators=[events.models.common.validate_timezone])),
-                ('wikidata_qid', models.CharField(blank=True, help_text='Wikidata identifier (Q…), where known.', max_length=16, null=True, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata identifier looks like Q42: a Q and a number.')], verbose_name='Wikidata QID')),
-                ('parent', models.ForeignKey(blank=True, help_text="The place this one lies inside (a venue's city, a city's region…).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='events.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="Usual English name of the place.", max_length=200),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("venue", "Venue or building"),
+                            ("settlement", "Village or settlement"),
+                            ("city", "City or town"),
+                            ("district", "District"),
+                            ("region", "Region or province"),
+                            ("country", "Country"),
+                            ("area", "Area or border zone"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        default="other",
+                        help_text="What sort of place this is.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="A short description of the place."),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, help_text="Street address, if any.", max_length=300
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        help_text="WGS 84 latitude in degrees, −90 to 90 (north positive).",
+                        max_digits=8,
+                        null=True,
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        help_text="WGS 84 longitude in degrees, −180 to 180 (east positive).",
+                        max_digits=8,
+                        null=True,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        blank=True,
+                        help_text="IANA time zone of the place (for example Europe/Moscow).",
+                        max_length=64,
+                        validators=[events.models.common.validate_timezone],
+                    ),
+                ),
+                (
+                    "wikidata_qid",
+                    models.CharField(
+                        blank=True,
+                        help_text="Wikidata identifier (Q…), where known.",
+                        max_length=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]*$",
+                                "A Wikidata identifier looks like Q42: a Q and a number.",
+                            )
+                        ],
+                        verbose_name="Wikidata QID",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The place this one lies inside (a venue's city, a city's region…).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='location',
-            field=models.ForeignKey(blank=True, help_text='Primary place where it happened.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.location'),
+            model_name="event",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Primary place where it happened.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="events.location",
+            ),
         ),
         migrations.CreateModel(
-            name='LocationAlias',
+            name="LocationAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('name', models.CharField(help_text='The alternative name, as written.', max_length=200)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 language tag of the name (en, ru, uk…).', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('script', models.CharField(blank=True, help_text='ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.', max_length=4, validators=[django.core.validators.RegexValidator('^[A-Z][a-z]{3}$', 'Use an ISO 15924 script code such as Latn, Cyrl or Arab.')])),
-                ('location', models.ForeignKey(help_text='The place.', on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='events.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The alternative name, as written.", max_length=200
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][a-z]{3}$",
+                                "Use an ISO 15924 script code such as Latn, Cyrl or Arab.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        help_text="The place.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'location aliases',
-                'ordering': ['name'],
+                "verbose_name_plural": "location aliases",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('role', models.CharField(choices=[('perpetrator', 'Perpetrator'), ('suspected_perpetrator', 'Suspected perpetrator'), ('claimant', 'Claimed responsibility'), ('organiser', 'Organiser or facilitator (alleged)'), ('victim', 'Victim'), ('responder', 'Responder'), ('detaining_authority', 'Detaining authority'), ('detainee', 'Detained or charged'), ('investigator', 'Investigator'), ('court', 'Court'), ('warner', 'Issued a warning'), ('official', 'Official acting'), ('commentator', 'Commentator')], db_index=True, help_text="The actor's role.", max_length=24)),
-                ('passage', models.TextField(blank=True, help_text='The sentence of the source that states it, quoted exactly.')),
-                ('note', models.CharField(blank=True, help_text='Qualifications, if any.', max_length=300)),
-                ('actor', models.ForeignKey(help_text='The actor taking part.', on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.actor')),
-                ('event', models.ForeignKey(help_text='The event.', on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.event')),
-                ('source', models.ForeignKey(help_text='The article that states this role.', on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='events.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "start_offset",
+                    models.PositiveIntegerField(
+                        help_text="Where the mention starts in the cleaned text (characters)."
+                    ),
+                ),
+                (
+                    "end_offset",
+                    models.PositiveIntegerField(
+                        help_text="Where the mention ends in the cleaned text (characters)."
+                    ),
+                ),
+                (
+                    "surface",
+                    models.CharField(
+                        help_text="The words as they stand in the text (a name or alias).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether an editor confirmed that the text means this entity.",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The actor mentioned (exactly one of actor and location).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        help_text="The article whose cleaned text mentions the entity.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The editor who confirmed it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The location mentioned (exactly one of actor and location).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'actor__name'],
+                "ordering": ["article", "start_offset"],
             },
         ),
         migrations.CreateModel(
-            name='ActorAlias',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('name', models.CharField(help_text='The alternative name, as written.', max_length=200)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 language tag of the name (en, ru, uk…).', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('script', models.CharField(blank=True, help_text='ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.', max_length=4, validators=[django.core.validators.RegexValidator('^[A-Z][a-z]{3}$', 'Use an ISO 15924 script code such as Latn, Cyrl or Arab.')])),
-                ('is_abbreviation', models.BooleanField(default=False, help_text='Whether the alias is an acronym or abbreviation (IS-K, FSB).')),
-                ('actor', models.ForeignKey(help_text='The actor.', on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("perpetrator", "Perpetrator"),
+                            ("suspected_perpetrator", "Suspected perpetrator"),
+                            ("claimant", "Claimed responsibility"),
+                            ("organiser", "Organiser or facilitator (alleged)"),
+                            ("victim", "Victim"),
+                            ("responder", "Responder"),
+                            ("detaining_authority", "Detaining authority"),
+                            ("detainee", "Detained or charged"),
+                            ("investigator", "Investigator"),
+                            ("court", "Court"),
+                            ("warner", "Issued a warning"),
+                            ("official", "Official acting"),
+                            ("commentator", "Commentator"),
+                        ],
+                        db_index=True,
+                        help_text="The actor's role.",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "passage",
+                    models.TextField(
+                        blank=True,
+                        help_text="The sentence of the source that states it, quoted exactly.",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="Qualifications, if any.", max_length=300
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        help_text="The actor taking part.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        help_text="The event.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="The article that states this role.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="events.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'actor aliases',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('actor', 'name'), name='actor_alias_unique', violation_error_message='This actor already has that alias.')],
+                "ordering": ["role", "actor__name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="SlugRedirect",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("actor", "Actor"),
+                            ("location", "Location"),
+                            ("event", "Event"),
+                            ("article", "Article"),
+                        ],
+                        help_text="Type of object.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "old_slug",
+                    models.SlugField(help_text="The slug that no longer exists.", max_length=120),
+                ),
+                (
+                    "new_slug",
+                    models.SlugField(help_text="The slug to send readers to.", max_length=120),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "old_slug"),
+                        name="slug_redirect_unique",
+                        violation_error_message="This old slug already redirects.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("old_slug", models.F("new_slug")), _negated=True),
+                        name="slug_redirect_not_loop",
+                        violation_error_message="A slug cannot redirect to itself.",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ActorAlias",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The alternative name, as written.", max_length=200
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][a-z]{3}$",
+                                "Use an ISO 15924 script code such as Latn, Cyrl or Arab.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "is_abbreviation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether the alias is an acronym or abbreviation (IS-K, FSB).",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        help_text="The actor.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="events.actor",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "actor aliases",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("actor", "name"),
+                        name="actor_alias_unique",
+                        violation_error_message="This actor already has that alias.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url__isnull', False)), fields=('url',), name='article_unique_url', violation_error_message='An article with this URL is already recorded.'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url__isnull", False)),
+                fields=("url",),
+                name="article_unique_url",
+                violation_error_message="An article with this URL is already recorded.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('raw_text_sha256__isnull', False)), fields=('raw_text_sha256',), name='article_unique_text', violation_error_message='This exact text has already been ingested.'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("raw_text_sha256__isnull", False)),
+                fields=("raw_text_sha256",),
+                name="article_unique_text",
+                violation_error_message="This exact text has already been ingested.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('raw_text', ''), ('raw_text_sha256__isnull', False), _connector='OR'), name='article_text_has_hash', violation_error_message='An article with text must carry its hash.'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("raw_text", ""), ("raw_text_sha256__isnull", False), _connector="OR"
+                ),
+                name="article_text_has_hash",
+                violation_error_message="An article with text must carry its hash.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(fields=('actor', 'organisation', 'kind'), name='affiliation_unique', violation_error_message='This affiliation is already recorded.'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                fields=("actor", "organisation", "kind"),
+                name="affiliation_unique",
+                violation_error_message="This affiliation is already recorded.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('actor', models.F('organisation')), _negated=True), name='affiliation_not_self', violation_error_message='An actor cannot be affiliated with itself.'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("actor", models.F("organisation")), _negated=True),
+                name="affiliation_not_self",
+                violation_error_message="An actor cannot be affiliated with itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='affiliation_end_after_start', violation_error_message='An affiliation cannot end before it starts.'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="affiliation_end_after_start",
+                violation_error_message="An affiliation cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimrelation',
-            constraint=models.UniqueConstraint(fields=('from_claim', 'to_claim', 'kind'), name='claim_relation_unique', violation_error_message='This relation is already recorded.'),
+            model_name="claimrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_claim", "to_claim", "kind"),
+                name="claim_relation_unique",
+                violation_error_message="This relation is already recorded.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_claim', models.F('to_claim')), _negated=True), name='claim_relation_not_self', violation_error_message='A claim cannot relate to itself.'),
+            model_name="claimrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_claim", models.F("to_claim")), _negated=True),
+                name="claim_relation_not_self",
+                violation_error_message="A claim cannot relate to itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimsource',
-            constraint=models.UniqueConstraint(fields=('claim', 'article'), name='claim_source_unique', violation_error_message='This article is already a source of the claim.'),
+            model_name="claimsource",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "article"),
+                name="claim_source_unique",
+                violation_error_message="This article is already a source of the claim.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimsource',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_offset__isnull', True), ('start_offset__isnull', True)), models.Q(('end_offset__gt', models.F('start_offset')), ('end_offset__isnull', False), ('start_offset__isnull', False)), _connector='OR'), name='claim_source_offsets', violation_error_message='A passage ends after it starts; give both offsets or neither.'),
+            model_name="claimsource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end_offset__isnull", True), ("start_offset__isnull", True)),
+                    models.Q(
+                        ("end_offset__gt", models.F("start_offset")),
+                        ("end_offset__isnull", False),
+                        ("start_offset__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_source_offsets",
+                violation_error_message="A passage ends after it starts; give both offsets or neither.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(condition=models.Q(('kind', 'figure')), fields=['event', 'figure_metric', 'figure_as_of'], name='claim_figure_series'),
+            model_name="correction",
+            index=models.Index(fields=["content_type", "object_id"], name="correction_target"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['responsibility', 'accusation', 'denial', 'figure', 'warning', 'assessment', 'statement', 'announcement', 'attribution'])), name='claim_kind_valid', violation_error_message='Unknown claim kind.'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__in', ['unverified', 'corroborated', 'confirmed', 'disputed', 'false'])), name='claim_assessment_valid', violation_error_message='Unknown assessment.'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='claim_text_not_blank', violation_error_message='A claim needs its text (quote or paraphrase).'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'figure'), _negated=True), models.Q(('figure_as_of__isnull', False), ('figure_value__isnull', False), models.Q(('figure_metric', ''), _negated=True), models.Q(('figure_qualifier', ''), _negated=True)), _connector='OR'), name='claim_figure_complete', violation_error_message='A figure needs a metric, a value, a qualifier and an as-of time.'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'figure'), models.Q(('figure_as_of__isnull', True), ('figure_metric', ''), ('figure_value__isnull', True)), _connector='OR'), name='claim_only_figures_have_values', violation_error_message='Only a figure claim carries a metric, value or as-of time.'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.UniqueConstraint(fields=('source', 'target', 'kind'), name='event_relation_unique', violation_error_message='This relation is already recorded.'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='event_relation_not_self', violation_error_message='An event cannot be related to itself.'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='location_latitude_range', violation_error_message='Latitude must be between −90 and 90 degrees.'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='location_longitude_range', violation_error_message='Longitude must be between −180 and 180 degrees.'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='location_coordinates_pair', violation_error_message='Give both latitude and longitude, or neither.'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='location_not_own_parent', violation_error_message='A place cannot lie inside itself.'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(condition=models.Q(('wikidata_qid__isnull', False)), fields=('wikidata_qid',), name='location_unique_qid', violation_error_message='Another location already has this Wikidata QID.'),
+            model_name="correction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("note", ""), _negated=True),
+                name="correction_note_not_blank",
+                violation_error_message="A correction needs a public note.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', '-start'], name='event_status_start'),
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(("kind", "figure")),
+                fields=["event", "figure_metric", "figure_as_of"],
+                name="claim_figure_series",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='event_end_after_start', violation_error_message='An event cannot end before it starts.'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "responsibility",
+                            "accusation",
+                            "denial",
+                            "figure",
+                            "warning",
+                            "assessment",
+                            "statement",
+                            "announcement",
+                            "attribution",
+                        ],
+                    )
+                ),
+                name="claim_kind_valid",
+                violation_error_message="Unknown claim kind.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('end_precision', '')), models.Q(('end__isnull', False), models.Q(('end_precision', ''), _negated=True)), _connector='OR'), name='event_end_precision_with_end', violation_error_message="Give the end's precision exactly when an end is given."),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "assessment__in",
+                        ["unverified", "corroborated", "confirmed", "disputed", "false"],
+                    )
+                ),
+                name="claim_assessment_valid",
+                violation_error_message="Unknown assessment.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='event_not_own_parent', violation_error_message='An event cannot be part of itself.'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True),
+                name="claim_text_not_blank",
+                violation_error_message="A claim needs its text (quote or paraphrase).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('start_precision__in', ['year', 'month', 'day', 'minute'])), name='event_start_precision_valid', violation_error_message='Unknown start precision.'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "figure"), _negated=True),
+                    models.Q(
+                        ("figure_as_of__isnull", False),
+                        ("figure_value__isnull", False),
+                        models.Q(("figure_metric", ""), _negated=True),
+                        models.Q(("figure_qualifier", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_figure_complete",
+                violation_error_message="A figure needs a metric, a value, a qualifier and an as-of time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('event_type__in', ['attack', 'claim_of_responsibility', 'arrest', 'statement', 'warning', 'mourning', 'investigation', 'court_hearing', 'trial', 'verdict', 'other'])), name='event_type_valid', violation_error_message='Unknown event type.'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "figure"),
+                    models.Q(
+                        ("figure_as_of__isnull", True),
+                        ("figure_metric", ""),
+                        ("figure_value__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_only_figures_have_values",
+                violation_error_message="Only a figure claim carries a metric, value or as-of time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='locationalias',
-            constraint=models.UniqueConstraint(fields=('location', 'name'), name='location_alias_unique', violation_error_message='This place already has that alias.'),
+            model_name="eventrelation",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target", "kind"),
+                name="event_relation_unique",
+                violation_error_message="This relation is already recorded.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('event', 'actor', 'role'), name='participation_unique', violation_error_message='This actor already has this role in the event.'),
+            model_name="eventrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", models.F("target")), _negated=True),
+                name="event_relation_not_self",
+                violation_error_message="An event cannot be related to itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['perpetrator', 'suspected_perpetrator', 'claimant', 'organiser', 'victim', 'responder', 'detaining_authority', 'detainee', 'investigator', 'court', 'warner', 'official', 'commentator'])), name='participation_role_valid', violation_error_message='Unknown role.'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True),
+                    models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="location_latitude_range",
+                violation_error_message="Latitude must be between −90 and 90 degrees.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="location_longitude_range",
+                violation_error_message="Longitude must be between −180 and 180 degrees.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="location_coordinates_pair",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="location_not_own_parent",
+                violation_error_message="A place cannot lie inside itself.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("wikidata_qid__isnull", False)),
+                fields=("wikidata_qid",),
+                name="location_unique_qid",
+                violation_error_message="Another location already has this Wikidata QID.",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="event",
+            index=models.Index(fields=["status", "-start"], name="event_status_start"),
+        ),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="event_end_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("end_precision", "")),
+                    models.Q(
+                        ("end__isnull", False), models.Q(("end_precision", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="event_end_precision_with_end",
+                violation_error_message="Give the end's precision exactly when an end is given.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="event_not_own_parent",
+                violation_error_message="An event cannot be part of itself.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_precision__in", ["year", "month", "day", "minute"])),
+                name="event_start_precision_valid",
+                violation_error_message="Unknown start precision.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "event_type__in",
+                        [
+                            "attack",
+                            "claim_of_responsibility",
+                            "arrest",
+                            "statement",
+                            "warning",
+                            "mourning",
+                            "investigation",
+                            "court_hearing",
+                            "trial",
+                            "verdict",
+                            "other",
+                        ],
+                    )
+                ),
+                name="event_type_valid",
+                violation_error_message="Unknown event type.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="locationalias",
+            constraint=models.UniqueConstraint(
+                fields=("location", "name"),
+                name="location_alias_unique",
+                violation_error_message="This place already has that alias.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="mention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("actor__isnull", False), ("location__isnull", True)),
+                    models.Q(("actor__isnull", True), ("location__isnull", False)),
+                    _connector="OR",
+                ),
+                name="mention_one_target",
+                violation_error_message="A mention names exactly one actor or one location.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="mention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_offset__gt", models.F("start_offset"))),
+                name="mention_offsets",
+                violation_error_message="A mention ends after it starts.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="mention",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("actor__isnull", False)),
+                fields=("article", "start_offset", "end_offset", "actor"),
+                name="mention_unique_actor",
+                violation_error_message="This mention is already recorded.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="mention",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("location__isnull", False)),
+                fields=("article", "start_offset", "end_offset", "location"),
+                name="mention_unique_location",
+                violation_error_message="This mention is already recorded.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("event", "actor", "role"),
+                name="participation_unique",
+                violation_error_message="This actor already has this role in the event.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "perpetrator",
+                            "suspected_perpetrator",
+                            "claimant",
+                            "organiser",
+                            "victim",
+                            "responder",
+                            "detaining_authority",
+                            "detainee",
+                            "investigator",
+                            "court",
+                            "warner",
+                            "official",
+                            "commentator",
+                        ],
+                    )
+                ),
+                name="participation_role_valid",
+                violation_error_message="Unknown role.",
+            ),
         ),
     ]

@@ -16,6 +16,7 @@ from .claim import (
     best_figure,
     figure_series,
 )
+from .editorial import Correction, CorrectionKind, Mention, SlugRedirect
 from .event import Event, EventRelation, EventRelationKind, EventType
 from .location import Location, LocationAlias, LocationKind
 
@@ -32,6 +33,8 @@ __all__ = [
     "ClaimRelation",
     "ClaimRelationKind",
     "ClaimSource",
+    "Correction",
+    "CorrectionKind",
     "Event",
     "EventRelation",
     "EventRelationKind",
@@ -39,6 +42,7 @@ __all__ = [
     "Location",
     "LocationAlias",
     "LocationKind",
+    "Mention",
     "Metric",
     "Mode",
     "Participation",
@@ -46,6 +50,7 @@ __all__ = [
     "PublishableModel",
     "Qualifier",
     "Role",
+    "SlugRedirect",
     "Status",
     "TimeStampedModel",
     "best_figure",
