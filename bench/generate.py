@@ -255,8 +255,27 @@ COLUMNS = {
     ],
     "events_claimrelation": ["id", *TIMESTAMPS, "kind", "from_claim_id", "to_claim_id"],
 }
-# Load order (parents before children; constraints are re-added after the load anyway).
-TABLES = list(COLUMNS)
+# Load order. Foreign keys are dropped during the load, so the order is free; it is chosen
+# for row triggers that derive a row's data from rows it depends on (the search documents:
+# an event's names come from its places and participants, an actor's from its aliases), so
+# each row is computed once, complete, and the "something changed" triggers on aliases and
+# participations find no owner rows yet to refresh.
+TABLES = [
+    "events_locationalias",
+    "events_location",
+    "events_actoralias",
+    "events_actor",
+    "events_affiliation",
+    "events_article",
+    "events_participation",
+    "events_event",
+    "events_eventrelation",
+    "events_claim",
+    "events_claim_about_actors",
+    "events_claimsource",
+    "events_claimrelation",
+]
+assert sorted(TABLES) == sorted(COLUMNS)
 NULL = r"\N"
 
 

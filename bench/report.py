@@ -191,8 +191,9 @@ def scale_section(result: dict) -> str:
         b = entry.get("bytes", {})
         if b:
             notes.append(
-                f"- `{name}` `{entry['path']}`: response bytes ours {b.get('ours')}, floor "
-                f"{b.get('floor')}"
+                f"- `{name}` `{entry['path']}`: response bytes "
+                + (f"ours {b['ours']}, " if "ours" in b else "")
+                + f"floor {b.get('floor')}"
                 + (
                     f", Datasette {b['datasette']} (`{entry['datasette_path']}`)"
                     if "datasette" in b
