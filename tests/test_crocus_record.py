@@ -78,7 +78,9 @@ def test_attack_when_and_where(crocus):
 
 
 def test_death_toll_as_reported_on_23_march_is_133(crocus):
-    claims = list(Claim.objects.filter(event=crocus).known_on(dt.date(2024, 3, 23)))
+    claims = list(
+        Claim.objects.filter(event=crocus).known_on(dt.date(2024, 3, 23), tz=crocus.tzinfo)
+    )
     best = figure_series(claims)[Metric.KILLED]["best"]
     assert best.figure_value == 133
     assert best.speaker.slug == "investigative-committee"
@@ -197,3 +199,13 @@ def test_a_broken_record_changes_nothing(crocus, tmp_path):
         record_load(path=broken)
     assert _table_state() == before
     assert Event.objects.get(pk=crocus.pk).title == "Changed locally"
+
+
+def test_known_on_ends_the_day_in_the_events_time_zone(crocus):
+    # 00:30 in Moscow on 24 March is still 23 March in UTC: not known "on 23 March" in Moscow.
+    late = Claim.objects.get(import_key="killed-133-sk")
+    late.made_at = dt.datetime(2024, 3, 24, 0, 30, tzinfo=MOSCOW)
+    late.save()
+    day = dt.date(2024, 3, 23)
+    assert late not in Claim.objects.known_on(day, tz=MOSCOW)
+    assert late in Claim.objects.known_on(day)
