@@ -222,6 +222,12 @@ class Claim(PublishableModel):
         db_index=True,
         help_text="For figures: the time the count refers to (UTC).",
     )
+    figure_as_of_precision = models.CharField(
+        max_length=8,
+        choices=Precision.choices,
+        blank=True,
+        help_text="For figures: how much of the as-of time is known.",
+    )
     import_key = models.SlugField(
         max_length=80,
         null=True,
