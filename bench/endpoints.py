@@ -38,191 +38,299 @@ class Endpoint:
 
 
 # --- Floor SQL ----------------------------------------------------------------------------
-# Written against the issue-4 contract; field names follow the API serializers.
+# Written to serve what the API serializers (events/api/serializers.py) serve: the same
+# fields, nested objects and rows, with absolute URLs built from %(base)s (the floor app
+# passes the request's own scheme and host, as DRF's build_absolute_uri does).
 
-_EVENT_ITEM = """json_build_object(
-        'slug', e.slug,
-        'url', '/api/v1/events/' || e.slug || '/',
-        'title', e.title,
-        'type', e.event_type,
-        'start', e.start,
-        'start_precision', e.start_precision,
-        'end', e."end",
-        'end_precision', e.end_precision,
-        'timezone', e.timezone,
-        'location', CASE WHEN l.id IS NULL THEN NULL
-                    ELSE json_build_object('slug', l.slug, 'name', l.name) END,
+_ACTOR_REF = """json_build_object(
+        'url', %(base)s || '/api/v1/actors/' || {a}.slug || '/',
+        'slug', {a}.slug, 'name', {a}.name, 'kind', {a}.kind)"""
+
+_EVENT_REF = """json_build_object(
+        'url', %(base)s || '/api/v1/events/' || {e}.slug || '/',
+        'slug', {e}.slug, 'title', {e}.title, 'type', {e}.event_type,
+        'start', {e}.start, 'start_precision', {e}.start_precision)"""
+
+_LOCATION_REF = """json_build_object(
+        'url', %(base)s || '/api/v1/locations/' || {l}.slug || '/',
+        'slug', {l}.slug, 'name', {l}.name, 'kind', {l}.kind,
+        'latitude', {l}.latitude, 'longitude', {l}.longitude)"""
+
+_ARTICLE_REF = """json_build_object(
+        'api_url', %(base)s || '/api/v1/articles/' || {r}.slug || '/',
+        'slug', {r}.slug, 'headline', {r}.headline, 'published_on', {r}.published_on,
+        'url', {r}.url)"""
+
+
+def _ref(template: str, **alias: str) -> str:
+    return template.format(**alias)
+
+
+_FIGURE = """CASE WHEN {c}.figure_value IS NULL THEN NULL ELSE json_build_object(
+        'metric', {c}.figure_metric, 'value', {c}.figure_value,
+        'qualifier', {c}.figure_qualifier, 'as_of', {c}.figure_as_of,
+        'as_of_precision', {c}.figure_as_of_precision,
+        'display', CASE {c}.figure_qualifier WHEN 'exact' THEN ''
+                   WHEN 'at_least' THEN 'at least ' ELSE {c}.figure_qualifier || ' ' END
+                   || {c}.figure_value || ' ' || {c}.figure_metric) END"""
+
+_SOURCES = """(SELECT COALESCE(json_agg(json_build_object(
+            'article', {article},
+            'passage', cs.passage, 'start_offset', cs.start_offset,
+            'end_offset', cs.end_offset) ORDER BY ar.published_on, ar.id), '[]')
+        FROM events_claimsource cs
+        JOIN events_article ar ON ar.id = cs.article_id AND ar.status = 'published'
+        WHERE cs.claim_id = {c}.id)"""
+
+_EVENT_ITEM = f"""json_build_object(
+        'url', %(base)s || '/api/v1/events/' || e.slug || '/',
+        'html_url', %(base)s || '/events/' || e.slug || '/',
+        'slug', e.slug, 'title', e.title, 'summary', e.summary, 'type', e.event_type,
+        'start', e.start, 'start_precision', e.start_precision,
+        'end', e."end", 'end_precision', e.end_precision, 'timezone', e.timezone,
+        'location', CASE WHEN l.id IS NULL THEN NULL ELSE {_ref(_LOCATION_REF, l="l")} END,
+        'parent', CASE WHEN p.id IS NULL THEN NULL ELSE {_ref(_EVENT_REF, e="p")} END,
+        'featured', e.featured, 'status', e.status, 'public_note', e.public_note,
+        'first_published_at', e.first_published_at, 'created_at', e.created_at,
         'updated_at', e.updated_at)"""
 
-_EVENT_PAGE = f"""json_build_object(
-    'next', CASE WHEN count(*) = 20
-                 THEN '/api/v1/events/?cursor=' || to_char(min(e.start), 'YYYYMMDDHH24MISS')
-            END,
-    'previous', NULL,
-    'results', COALESCE(json_agg({_EVENT_ITEM} ORDER BY e.start DESC, e.id DESC), '[]'::json))"""
 
-EVENT_LIST_SQL = f"""
-SELECT {_EVENT_PAGE}
-FROM (SELECT * FROM events_event WHERE status = 'published'
-      ORDER BY start DESC, id DESC LIMIT 20) e
-LEFT JOIN events_location l ON l.id = e.location_id AND l.status = 'published'
-"""
-
-EVENT_LIST_LOCATION_SQL = f"""
-WITH RECURSIVE place(id) AS (
-    SELECT id FROM events_location WHERE slug = %(location)s AND status = 'published'
-    UNION
-    SELECT c.id FROM events_location c JOIN place p ON c.parent_id = p.id
+def _event_page(where: str, path: str) -> str:
+    """A keyset page of events (newest first): 21 rows read, 20 served, ``next`` if more."""
+    return f"""
+WITH page AS (
+    SELECT ev.*, row_number() OVER (ORDER BY ev.start DESC, ev.id DESC) AS n
+    FROM (SELECT * FROM events_event ev WHERE {where}
+          ORDER BY ev.start DESC, ev.id DESC LIMIT 21) ev
 )
-SELECT {_EVENT_PAGE}
-FROM (SELECT * FROM events_event
-      WHERE status = 'published' AND location_id IN (SELECT id FROM place)
-      ORDER BY start DESC, id DESC LIMIT 20) e
+SELECT json_build_object(
+    'next', CASE WHEN count(*) > 20 THEN %(base)s || '{path}cursor=' || encode(convert_to(
+        json_build_array('-start,-id', max(e.start) FILTER (WHERE e.n = 20),
+                         max(e.id) FILTER (WHERE e.n = 20))::text, 'UTF8'), 'base64') END,
+    'previous', NULL,
+    'results', COALESCE(json_agg({_EVENT_ITEM} ORDER BY e.n) FILTER (WHERE e.n <= 20),
+                        '[]'::json))
+FROM page e
 LEFT JOIN events_location l ON l.id = e.location_id AND l.status = 'published'
+LEFT JOIN events_event p ON p.id = e.parent_id AND p.status = 'published'
 """
 
-EVENT_SEARCH_SQL = f"""
-SELECT {_EVENT_PAGE}
-FROM (SELECT * FROM events_event ev
-      WHERE ev.status = 'published'
-        AND (ev.title ILIKE '%%' || %(q)s || '%%' OR ev.summary ILIKE '%%' || %(q)s || '%%'
-             OR EXISTS (SELECT 1 FROM events_location sl
-                        LEFT JOIN events_locationalias sa ON sa.location_id = sl.id
-                        WHERE sl.id = ev.location_id
-                          AND (sl.name ILIKE '%%' || %(q)s || '%%'
-                               OR sa.name ILIKE '%%' || %(q)s || '%%')))
-      ORDER BY ev.start DESC, ev.id DESC LIMIT 20) e
-LEFT JOIN events_location l ON l.id = e.location_id AND l.status = 'published'
-"""
 
-EVENT_DETAIL_SQL = """
+_CLAIM_REF = """json_build_object(
+        'url', %(base)s || '/api/v1/claims/' || {c}.id || '/',
+        'id', {c}.id, 'kind', {c}.kind,
+        'speaker', CASE WHEN {s}.status = 'published' THEN {speaker} END,
+        'text', {c}.text, 'made_at', {c}.made_at, 'assessment', {c}.assessment)"""
+
+_FIGURE_POINT = """json_build_object(
+        'claim', %(base)s || '/api/v1/claims/' || {c}.id || '/',
+        'id', {c}.id, 'value', {c}.figure_value, 'qualifier', {c}.figure_qualifier,
+        'as_of', {c}.figure_as_of, 'as_of_precision', {c}.figure_as_of_precision,
+        'display', CASE {c}.figure_qualifier WHEN 'exact' THEN ''
+                   WHEN 'at_least' THEN 'at least ' ELSE {c}.figure_qualifier || ' ' END
+                   || {c}.figure_value || ' ' || {c}.figure_metric,
+        'assessment', {c}.assessment, 'speaker', {speaker}, 'made_at', {c}.made_at)"""
+
+ROLE_LABELS = (
+    "('perpetrator', 'Perpetrator'), ('suspected_perpetrator', 'Suspected perpetrator'), "
+    "('claimant', 'Claimed responsibility'), "
+    "('organiser', 'Organiser or facilitator (alleged)'), ('victim', 'Victim'), "
+    "('responder', 'Responder'), ('detaining_authority', 'Detaining authority'), "
+    "('detainee', 'Detained or charged'), ('investigator', 'Investigator'), "
+    "('court', 'Court'), ('warner', 'Issued a warning'), ('official', 'Official acting'), "
+    "('commentator', 'Commentator')"
+)
+METRIC_ORDER = "ARRAY['killed', 'injured', 'hospitalised', 'missing', 'detained', 'charged']"
+
+# Claims a client may see: the claim, its event and its speaker all published.
+_VISIBLE_CLAIM = """{c}.status = 'published'
+        AND EXISTS (SELECT 1 FROM events_event ve WHERE ve.id = {c}.event_id
+                    AND ve.status = 'published')
+        AND EXISTS (SELECT 1 FROM events_actor va WHERE va.id = {c}.speaker_id
+                    AND va.status = 'published')"""
+
+
+def _relation_rows() -> str:
+    """Relations of claim ``c`` both ways, to claims the client may see, one row each."""
+    speaker = _ref(_ACTOR_REF, a="os")
+    ref = _CLAIM_REF.format(c="o", s="os", speaker=speaker)
+    visible = _VISIBLE_CLAIM.format(c="o")
+    return f"""
+            SELECT 0 AS ord, r.id, r.kind, r.kind::text AS relation, o.id AS other,
+                   {ref} AS claim
+            FROM events_claimrelation r JOIN events_claim o ON o.id = r.to_claim_id
+            JOIN events_actor os ON os.id = o.speaker_id
+            WHERE r.from_claim_id = c.id AND {visible}
+            UNION ALL
+            SELECT 1, r.id, r.kind, CASE r.kind WHEN 'supports' THEN 'supported_by'
+                       WHEN 'contradicts' THEN 'contradicted_by' ELSE 'updated_by' END,
+                   o.id, {ref}
+            FROM events_claimrelation r JOIN events_claim o ON o.id = r.from_claim_id
+            JOIN events_actor os ON os.id = o.speaker_id
+            WHERE r.to_claim_id = c.id AND {visible}"""
+
+
+_RELATED_CLAIMS = f"""(SELECT COALESCE(json_agg(json_build_object(
+                'relation', rel.relation, 'claim', rel.claim) ORDER BY rel.ord, rel.id), '[]')
+            FROM ({_relation_rows()}) rel)"""
+_CONTRADICTING_CLAIMS = f"""(SELECT COALESCE(json_agg(x.claim ORDER BY x.ord, x.id), '[]')
+            FROM (SELECT DISTINCT ON (rel.other) rel.* FROM ({_relation_rows()}) rel
+                  WHERE rel.kind = 'contradicts' ORDER BY rel.other, rel.ord, rel.id) x)"""
+
+EVENT_DETAIL_SQL = f"""
 WITH RECURSIVE ev AS (
     SELECT * FROM events_event WHERE slug = %(slug)s AND status = 'published'
 ),
-ancestry(id, depth) AS (
-    SELECT location_id, 0 FROM ev WHERE location_id IS NOT NULL
-    UNION ALL
-    SELECT l.parent_id, a.depth + 1 FROM ancestry a JOIN events_location l ON l.id = a.id
-    WHERE l.parent_id IS NOT NULL
+up(id, parent_id, depth) AS (
+    SELECT l.id, l.parent_id, 0 FROM events_location l JOIN ev ON l.id = ev.location_id
+    UNION
+    SELECT p.id, p.parent_id, up.depth + 1 FROM events_location p JOIN up ON p.id = up.parent_id
 ),
 cl AS MATERIALIZED (
-    SELECT c.* FROM events_claim c JOIN ev ON c.event_id = ev.id WHERE c.status = 'published'
+    SELECT c.* FROM events_claim c JOIN ev ON c.event_id = ev.id
+    JOIN events_actor sp ON sp.id = c.speaker_id AND sp.status = 'published'
+    WHERE c.status = 'published'
 )
 SELECT json_build_object(
-    'slug', ev.slug,
-    'title', ev.title,
-    'summary', ev.summary,
-    'type', ev.event_type,
-    'start', ev.start,
-    'start_precision', ev.start_precision,
-    'end', ev."end",
-    'end_precision', ev.end_precision,
-    'timezone', ev.timezone,
-    'updated_at', ev.updated_at,
+    'url', %(base)s || '/api/v1/events/' || ev.slug || '/',
+    'html_url', %(base)s || '/events/' || ev.slug || '/',
+    'slug', ev.slug, 'title', ev.title, 'summary', ev.summary, 'type', ev.event_type,
+    'start', ev.start, 'start_precision', ev.start_precision,
+    'end', ev."end", 'end_precision', ev.end_precision, 'timezone', ev.timezone,
     'location', (
         SELECT json_build_object(
+            'url', %(base)s || '/api/v1/locations/' || l.slug || '/',
             'slug', l.slug, 'name', l.name, 'kind', l.kind,
             'latitude', l.latitude, 'longitude', l.longitude,
             'ancestors', (
-                SELECT COALESCE(json_agg(json_build_object(
-                    'slug', p.slug, 'name', p.name, 'kind', p.kind) ORDER BY a.depth), '[]')
-                FROM ancestry a JOIN events_location p ON p.id = a.id WHERE a.depth > 0))
+                SELECT COALESCE(json_agg({_ref(_LOCATION_REF, l="a")} ORDER BY up.depth), '[]')
+                FROM up JOIN events_location a ON a.id = up.id
+                WHERE up.depth > 0 AND a.status = 'published'))
         FROM events_location l WHERE l.id = ev.location_id AND l.status = 'published'),
-    'parent', (SELECT json_build_object('slug', p.slug, 'title', p.title)
-               FROM events_event p WHERE p.id = ev.parent_id AND p.status = 'published'),
+    'parent', (SELECT {_ref(_EVENT_REF, e="p")} FROM events_event p
+               WHERE p.id = ev.parent_id AND p.status = 'published'),
+    'featured', ev.featured, 'status', ev.status, 'public_note', ev.public_note,
+    'first_published_at', ev.first_published_at, 'created_at', ev.created_at,
+    'updated_at', ev.updated_at,
     'participants', (
         SELECT COALESCE(json_agg(json_build_object(
-            'actor', json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind),
-            'role', p.role,
-            'source', s.slug) ORDER BY p.role, a.name), '[]')
+            'actor', {_ref(_ACTOR_REF, a="a")},
+            'role', p.role, 'role_label', rl.label,
+            'source', CASE WHEN s.status = 'published' THEN {_ref(_ARTICLE_REF, r="s")} END,
+            'passage', p.passage, 'note', p.note) ORDER BY p.role, a.name, p.id), '[]')
         FROM events_participation p
         JOIN events_actor a ON a.id = p.actor_id AND a.status = 'published'
         JOIN events_article s ON s.id = p.source_id
+        JOIN (VALUES {ROLE_LABELS}) rl(role, label) ON rl.role = p.role
         WHERE p.event_id = ev.id),
     'claims', (
         SELECT COALESCE(json_agg(json_build_object(
+            'url', %(base)s || '/api/v1/claims/' || c.id || '/',
+            'html_url', %(base)s || '/claims/' || c.id || '/',
             'id', c.id,
-            'kind', c.kind,
-            'text', c.text,
-            'mode', c.mode,
-            'made_at', c.made_at,
-            'assessment', c.assessment,
-            'speaker', json_build_object('slug', sp.slug, 'name', sp.name),
-            'figure', CASE WHEN c.kind = 'figure' THEN json_build_object(
-                'metric', c.figure_metric, 'value', c.figure_value,
-                'qualifier', c.figure_qualifier, 'as_of', c.figure_as_of) END,
-            'sources', (
-                SELECT COALESCE(json_agg(json_build_object(
-                    'article', json_build_object(
-                        'slug', ar.slug, 'headline', ar.headline,
-                        'published_on', ar.published_on),
-                    'passage', cs.passage) ORDER BY ar.published_on, ar.id), '[]')
-                FROM events_claimsource cs
-                JOIN events_article ar ON ar.id = cs.article_id AND ar.status = 'published'
-                WHERE cs.claim_id = c.id),
-            'contradicted_by', (
-                SELECT COALESCE(json_agg(r.from_claim_id ORDER BY r.from_claim_id), '[]')
-                FROM events_claimrelation r JOIN cl c2 ON c2.id = r.from_claim_id
-                WHERE r.to_claim_id = c.id AND r.kind = 'contradicts')
+            'speaker', {_ref(_ACTOR_REF, a="sp")},
+            'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
+            'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
+            'assessment', c.assessment, 'assessment_note', c.assessment_note,
+            'figure', {_FIGURE.format(c="c")},
+            'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
+            'status', c.status, 'first_published_at', c.first_published_at,
+            'created_at', c.created_at, 'updated_at', c.updated_at,
+            'contradicting_claims', {_CONTRADICTING_CLAIMS},
+            'related_claims', {_RELATED_CLAIMS}
         ) ORDER BY c.made_at, c.id), '[]')
         FROM cl c JOIN events_actor sp ON sp.id = c.speaker_id),
     'figures', (
-        SELECT COALESCE(json_object_agg(s.metric, s.body), '{}')
-        FROM (
-            SELECT f.figure_metric AS metric, json_build_object(
-                'series', json_agg(json_build_object(
-                    'id', f.id, 'value', f.figure_value, 'qualifier', f.figure_qualifier,
-                    'as_of', f.figure_as_of, 'assessment', f.assessment)
-                    ORDER BY f.figure_as_of, f.made_at, f.id),
-                'best', (
-                    SELECT b.id FROM cl b
-                    WHERE b.kind = 'figure' AND b.figure_metric = f.figure_metric
-                      AND b.assessment IN ('confirmed', 'corroborated', 'unverified')
-                    ORDER BY array_position(
-                                 ARRAY['confirmed', 'corroborated', 'unverified']::varchar[],
-                                 b.assessment),
-                             b.figure_as_of DESC, b.made_at DESC, b.id DESC
-                    LIMIT 1)) AS body
-            FROM cl f WHERE f.kind = 'figure' GROUP BY f.figure_metric) s),
-    'children', (
-        SELECT COALESCE(json_agg(json_build_object('slug', ch.slug, 'title', ch.title,
-                                                   'start', ch.start) ORDER BY ch.start), '[]')
-        FROM events_event ch WHERE ch.parent_id = ev.id AND ch.status = 'published'),
-    'related', (
         SELECT COALESCE(json_agg(json_build_object(
-            'kind', r.kind, 'slug', t.slug, 'title', t.title) ORDER BY r.id), '[]')
-        FROM events_eventrelation r
-        JOIN events_event t ON t.id = r.target_id AND t.status = 'published'
-        WHERE r.source_id = ev.id)
+            'metric', m.metric,
+            'best', (SELECT {_FIGURE_POINT.format(c="b", speaker=_ref(_ACTOR_REF, a="bs"))}
+                     FROM cl b JOIN events_actor bs ON bs.id = b.speaker_id
+                     WHERE b.kind = 'figure' AND b.figure_metric = m.metric
+                       AND b.assessment IN ('confirmed', 'corroborated', 'unverified')
+                     ORDER BY array_position(ARRAY['confirmed', 'corroborated',
+                                                   'unverified']::varchar[], b.assessment),
+                              b.figure_as_of DESC, b.made_at DESC, b.id DESC
+                     LIMIT 1),
+            'series', (SELECT json_agg({
+    _FIGURE_POINT.format(c="f", speaker=_ref(_ACTOR_REF, a="fs"))
+}
+                            ORDER BY f.figure_as_of, f.made_at, f.id)
+                       FROM cl f JOIN events_actor fs ON fs.id = f.speaker_id
+                       WHERE f.kind = 'figure' AND f.figure_metric = m.metric))
+            ORDER BY array_position({METRIC_ORDER}::varchar[], m.metric)), '[]')
+        FROM (SELECT DISTINCT figure_metric AS metric FROM cl WHERE kind = 'figure') m),
+    'sub_events', (
+        SELECT COALESCE(json_agg({_ref(_EVENT_REF, e="ch")} ORDER BY ch.start, ch.id), '[]')
+        FROM events_event ch WHERE ch.parent_id = ev.id AND ch.status = 'published'),
+    'related_events', (
+        SELECT COALESCE(json_agg(x.body ORDER BY x.ord, x.id), '[]') FROM (
+            SELECT 0 AS ord, r.id, json_build_object('relation', r.kind, 'direction', 'out',
+                   'event', {_ref(_EVENT_REF, e="t")}) AS body
+            FROM events_eventrelation r
+            JOIN events_event t ON t.id = r.target_id AND t.status = 'published'
+            WHERE r.source_id = ev.id
+            UNION ALL
+            SELECT 1, r.id, json_build_object('relation', r.kind, 'direction', 'in',
+                   'event', {_ref(_EVENT_REF, e="t")})
+            FROM events_eventrelation r
+            JOIN events_event t ON t.id = r.source_id AND t.status = 'published'
+            WHERE r.target_id = ev.id) x),
+    'as_of', NULL
 )
 FROM ev
 """
 
-CLAIMS_AS_OF_SQL = """
+CLAIMS_AS_OF_SQL = f"""
+WITH page AS (
+    SELECT c.*, row_number() OVER (ORDER BY c.made_at, c.id) AS n
+    FROM (SELECT c.* FROM events_claim c
+          WHERE {_VISIBLE_CLAIM.format(c="c")}
+            AND c.made_at < (%(as_of)s::date + 1)::timestamptz
+          ORDER BY c.made_at, c.id LIMIT 21) c
+)
 SELECT json_build_object(
-    'next', CASE WHEN count(*) = 20 THEN '/api/v1/claims/?cursor=' || max(c.id) END,
+    'next', CASE WHEN count(*) > 20 THEN %(base)s || '/api/v1/claims/?as_of=' || %(as_of)s
+        || '&cursor=' || encode(convert_to(json_build_array('made_at,id',
+            max(c.made_at) FILTER (WHERE c.n = 20),
+            max(c.id) FILTER (WHERE c.n = 20))::text, 'UTF8'), 'base64') END,
     'previous', NULL,
     'results', COALESCE(json_agg(json_build_object(
+        'url', %(base)s || '/api/v1/claims/' || c.id || '/',
+        'html_url', %(base)s || '/claims/' || c.id || '/',
         'id', c.id,
-        'url', '/api/v1/claims/' || c.id || '/',
-        'event', json_build_object('slug', e.slug, 'title', e.title),
-        'speaker', json_build_object('slug', sp.slug, 'name', sp.name),
-        'kind', c.kind,
-        'text', c.text,
-        'mode', c.mode,
-        'made_at', c.made_at,
-        'assessment', c.assessment,
-        'figure', CASE WHEN c.kind = 'figure' THEN json_build_object(
-            'metric', c.figure_metric, 'value', c.figure_value,
-            'qualifier', c.figure_qualifier, 'as_of', c.figure_as_of) END,
-        'updated_at', c.updated_at) ORDER BY c.made_at, c.id), '[]'::json))
-FROM (SELECT c.* FROM events_claim c JOIN events_event ev ON ev.id = c.event_id
-      WHERE c.status = 'published' AND ev.status = 'published'
-        AND c.made_at < (%(as_of)s::date + 1)::timestamptz
-      ORDER BY c.made_at, c.id LIMIT 20) c
+        'event', {_ref(_EVENT_REF, e="e")},
+        'speaker', {_ref(_ACTOR_REF, a="sp")},
+        'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
+        'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
+        'assessment', c.assessment, 'assessment_note', c.assessment_note,
+        'figure', {_FIGURE.format(c="c")},
+        'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
+        'status', c.status, 'public_note', c.public_note,
+        'first_published_at', c.first_published_at, 'created_at', c.created_at,
+        'updated_at', c.updated_at) ORDER BY c.n) FILTER (WHERE c.n <= 20), '[]'::json))
+FROM page c
 JOIN events_event e ON e.id = c.event_id
 JOIN events_actor sp ON sp.id = c.speaker_id
 """
+
+EVENT_LIST_SQL = _event_page("ev.status = 'published'", "/api/v1/events/?")
+
+EVENT_LIST_LOCATION_SQL = """
+WITH RECURSIVE place(id) AS (
+    SELECT id FROM events_location WHERE slug = %(location)s AND status = 'published'
+    UNION
+    SELECT c.id FROM events_location c JOIN place p ON c.parent_id = p.id
+)""" + _event_page(
+    "ev.status = 'published' AND ev.location_id IN (SELECT id FROM place)",
+    "/api/v1/events/?location=' || %(location)s || '&",
+).replace("WITH page AS", ", page AS", 1)
+
+# Search: to be aligned with events/search.py (issue 6) once it lands.
+EVENT_SEARCH_SQL = _event_page(
+    """ev.status = 'published'
+        AND (ev.title ILIKE '%%' || %(q)s || '%%' OR ev.summary ILIKE '%%' || %(q)s || '%%')""",
+    "/api/v1/events/?q=' || %(q)s || '&",
+)
 
 HEALTHZ_SQL = (
     "SELECT json_build_object('status', 'ok', 'database', (SELECT 'ok' FROM (SELECT 1) x))"

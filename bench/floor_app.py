@@ -1,7 +1,8 @@
 """The WSGI floor: the least a Python web process can do to serve an endpoint's data.
 
 ``GET /floor/<endpoint-name>?<param>=<value>…`` runs that endpoint's floor SQL (from
-``bench/endpoints.py``) with the query-string values as parameters and returns the JSON
+``bench/endpoints.py``) with the query-string values as parameters (and ``base``, the
+scheme and host for absolute URLs) and returns the JSON
 document PostgreSQL built, unparsed. One connection per worker process, kept open, in
 autocommit. Served by gunicorn with the same settings as the app, it is the fastest thing
 that could serve the same bytes from the same database over the same HTTP stack.
@@ -45,6 +46,8 @@ def application(environ, start_response):
         )
     query = parse_qs(environ.get("QUERY_STRING", ""))
     params = {name: values[-1] for name, values in query.items()}
+    # Absolute URLs as DRF builds them: the request's own scheme and host.
+    params["base"] = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
     missing = sorted(set(endpoint.floor_params) - set(params))
     if missing:
         body = f'{{"detail": "missing parameters: {", ".join(missing)}"}}'.encode()

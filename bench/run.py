@@ -328,6 +328,7 @@ def floor_statement(db_url: str, endpoint: Endpoint, targets: dict) -> str:
     try:
         with conn.cursor() as cur:
             params = {p: targets[name] for p, name in endpoint.floor_params.items()}
+            params["base"] = "http://127.0.0.1"  # what the floor app gets from the Host header
             return cur.mogrify(endpoint.floor_sql, params).decode()
     finally:
         conn.close()
@@ -378,6 +379,9 @@ def parse_args(argv=None):
     parser.add_argument("--skip-missing", action="store_true", help="skip endpoints that 404")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
     parser.add_argument("--profile", action="store_true", help="profile endpoints that miss")
+    parser.add_argument(
+        "--check", action="store_true", help="only compare ours with the floor (no load)"
+    )
     parser.add_argument("--output", help="results file (default bench/results/<scale>.json)")
     parser.add_argument("--no-report", action="store_true", help="leave docs/performance.md")
     args = parser.parse_args(argv)
@@ -508,6 +512,11 @@ def main(argv=None) -> int:
                 entry["datasette_path"] = dpath
                 entry["bytes"]["datasette"] = len(dbody)
 
+        if args.check:
+            for endpoint, _path, _accept, entry in plan:
+                shape = entry.get("shape") or {}
+                print(f"{endpoint.name}: {json.dumps({'bytes': entry['bytes'], **shape})}")
+            return 0
         try:
             for endpoint, path, accept, entry in plan:
                 print(f"{endpoint.name}: {path}")
