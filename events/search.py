@@ -160,9 +160,10 @@ def term_regex(term: Term) -> str:
     """A case-insensitive regex (Python ``re``, as SQLite's REGEXP uses) for one term.
 
     Each word matches at a word start, accents ignored; a phrase's words follow each other
-    with only punctuation or spaces between them (ISIS-K ≡ ISIS K).
+    with only punctuation or spaces between them (ISIS-K ≡ ISIS K); a word matches
+    its inflections by prefix after light stemming (attacks ≈ attacked).
     """
-    return r"(?<!\w)" + r"[\W_]*".join(_word_pattern(w) for w in term.words)
+    return r"(?<!\w)" + r"\w*[\W_]*".join(_word_pattern(w) for w in term.words)
 
 
 SEARCH_FIELDS: dict[str, list[str]] = {
@@ -235,7 +236,7 @@ class DocColumn(Expression):
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
         return (
-            f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}",
+            f"{compiler.quote_name(alias)}.{connection.ops.quote_name(self.column)}",
             [],
         )
 
@@ -243,7 +244,16 @@ class DocColumn(Expression):
         return [self]
 
 
-def _pg_search(queryset: QuerySet, text: str, *, candidates: int) -> QuerySet:
+def _wants_fuzzy(text: str, clauses: list[list[Term]]) -> bool:
+    """Names are matched loosely only for plain, short queries: quotes, ``-`` and ``OR`` ask
+    for exactly those words, and long queries are sentences, not names."""
+    plain = '"' not in text and all(len(c) == 1 and not c[0].negated for c in clauses)
+    return plain and len(text) <= MAX_FUZZY_LENGTH and len("".join(positive_words(clauses))) >= 3
+
+
+def _pg_search(
+    queryset: QuerySet, text: str, clauses: list[list[Term]], *, candidates: int
+) -> QuerySet:
     tsquery = SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch")
     vector = DocColumn("search_vector", SearchVectorField())
     names = DocColumn("search_names", TextField())
@@ -254,7 +264,7 @@ def _pg_search(queryset: QuerySet, text: str, *, candidates: int) -> QuerySet:
         :candidates
     ]
     found = words
-    fuzzy = len(text) <= MAX_FUZZY_LENGTH and len("".join(_WORD.findall(text))) >= 3
+    fuzzy = _wants_fuzzy(text, clauses)
     if fuzzy:
         similar = (
             queryset.alias(_names=names)
@@ -284,7 +294,7 @@ def search_queryset(
     if not positive_words(clauses):
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
-        return _pg_search(queryset, text, candidates=candidates)
+        return _pg_search(queryset, text, clauses, candidates=candidates)
     return _generic_search(queryset, clauses)
 
 
