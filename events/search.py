@@ -38,8 +38,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 200
-#: Only the newest this-many matches of a kind are ranked (per branch: words, names).
-CANDIDATES = 400
+#: Only the newest this-many word matches of a kind are ranked (plus a quarter as many
+#: misspelt-name matches); see docs/search.md for why and for the measurements.
+CANDIDATES = 200
 #: Name matching with trigrams is tried for queries up to this long (names are short).
 MAX_FUZZY_LENGTH = 60
 TEXT_SEARCH_CONFIG = "newsbase"
@@ -251,30 +252,48 @@ def _wants_fuzzy(text: str, clauses: list[list[Term]]) -> bool:
     return plain and len(text) <= MAX_FUZZY_LENGTH and len("".join(positive_words(clauses))) >= 3
 
 
+#: Tables too large to compare every row's names with trigrams: their misspelt-name matches
+#: go through the names of the actor they point to (a claim's speaker, an article's
+#: publisher), looked up in the small, trigram-indexed actor table.
+NAMES_VIA_ACTOR = {"claim": "speaker", "article": "publisher"}
+
+
+def _names_match(queryset: QuerySet, folded) -> QuerySet:
+    """Rows whose names are similar to the query (word_similarity over the threshold)."""
+    names = DocColumn("search_names", TextField())
+    via = NAMES_VIA_ACTOR.get(queryset.model._meta.model_name)
+    if via is None:
+        return queryset.alias(_names=names).filter(_names__trigram_word_similar=folded)
+    from events.models import Actor
+
+    actors = (
+        Actor._base_manager.alias(_names=names)
+        .filter(_names__trigram_word_similar=folded)
+        .values("pk")
+    )
+    return queryset.filter(**{f"{via}__in": actors})
+
+
 def _pg_search(
     queryset: QuerySet, text: str, clauses: list[list[Term]], *, candidates: int
 ) -> QuerySet:
     tsquery = SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch")
     vector = DocColumn("search_vector", SearchVectorField())
-    names = DocColumn("search_names", TextField())
     folded = Func(Value(text), function="newsbase_fold", output_field=TextField())
-    # The newest `candidates` matches: PostgreSQL either reads the GIN index (rare words) or
-    # walks the primary key backwards until it has enough (common words) — never all matches.
-    words = (queryset.alias(_doc=vector).filter(_doc=tsquery).order_by("-pk").values("pk"))[
-        :candidates
-    ]
-    found = words
+    # Only the newest `candidates` matches are ranked: PostgreSQL reads the GIN index and
+    # sorts the few matches of a rare word, or walks the primary key backwards and stops once
+    # it has enough matches of a common one — it never ranks every match (docs/search.md).
+    words = queryset.alias(_doc=vector).filter(_doc=tsquery).order_by("-pk").values("pk")
+    found = words[:candidates]
     fuzzy = _wants_fuzzy(text, clauses)
     if fuzzy:
-        similar = (
-            queryset.alias(_names=names)
-            .filter(_names__trigram_word_similar=folded)
-            .order_by("-pk")
-            .values("pk")
-        )[:candidates]
-        found = words.union(similar)
+        similar = _names_match(queryset, folded).order_by("-pk").values("pk")
+        found = found.union(similar[: max(1, candidates // 4)])
     rank = SearchRank(vector, tsquery)
-    if fuzzy:
+    if fuzzy and queryset.model._meta.model_name not in NAMES_VIA_ACTOR:
+        # Own names: a closer spelling ranks higher. (Not per claim: word_similarity is
+        # costly, and the speaker's exact names are already in the claim's tsvector.)
+        names = DocColumn("search_names", TextField())
         rank = rank + 0.5 * TrigramWordSimilarity(folded, names)
     return queryset.filter(pk__in=found).annotate(search_rank=rank).order_by("-search_rank", "-pk")
 

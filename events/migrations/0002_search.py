@@ -215,16 +215,27 @@ CREATE TRIGGER newsbase_location_renamed AFTER UPDATE ON events_location
                        OR OLD.parent_id IS DISTINCT FROM NEW.parent_id)
     EXECUTE FUNCTION newsbase_location_renamed();
 
-CREATE INDEX events_location_search_vector ON events_location USING gin (search_vector);
-CREATE INDEX events_actor_search_vector ON events_actor USING gin (search_vector);
-CREATE INDEX events_event_search_vector ON events_event USING gin (search_vector);
-CREATE INDEX events_claim_search_vector ON events_claim USING gin (search_vector);
-CREATE INDEX events_article_search_vector ON events_article USING gin (search_vector);
-CREATE INDEX events_location_search_names ON events_location USING gin (search_names gin_trgm_ops);
-CREATE INDEX events_actor_search_names ON events_actor USING gin (search_names gin_trgm_ops);
-CREATE INDEX events_event_search_names ON events_event USING gin (search_names gin_trgm_ops);
-CREATE INDEX events_claim_search_names ON events_claim USING gin (search_names gin_trgm_ops);
-CREATE INDEX events_article_search_names ON events_article USING gin (search_names gin_trgm_ops);
+-- fastupdate off: writes are few, and a pending list would make every search scan it.
+CREATE INDEX events_location_search_vector ON events_location USING gin (search_vector)
+    WITH (fastupdate = off);
+CREATE INDEX events_actor_search_vector ON events_actor USING gin (search_vector)
+    WITH (fastupdate = off);
+CREATE INDEX events_event_search_vector ON events_event USING gin (search_vector)
+    WITH (fastupdate = off);
+CREATE INDEX events_claim_search_vector ON events_claim USING gin (search_vector)
+    WITH (fastupdate = off);
+CREATE INDEX events_article_search_vector ON events_article USING gin (search_vector)
+    WITH (fastupdate = off);
+CREATE INDEX events_location_search_names ON events_location USING gin (search_names gin_trgm_ops)
+    WITH (fastupdate = off);
+CREATE INDEX events_actor_search_names ON events_actor USING gin (search_names gin_trgm_ops)
+    WITH (fastupdate = off);
+CREATE INDEX events_event_search_names ON events_event USING gin (search_names gin_trgm_ops)
+    WITH (fastupdate = off);
+CREATE INDEX events_claim_search_names ON events_claim USING gin (search_names gin_trgm_ops)
+    WITH (fastupdate = off);
+CREATE INDEX events_article_search_names ON events_article USING gin (search_names gin_trgm_ops)
+    WITH (fastupdate = off);
 
 -- Documents for rows that already exist (places and actors first: the others read them).
 UPDATE events_location SET search_names = search_names;
