@@ -237,6 +237,10 @@ CREATE INDEX events_claim_search_names ON events_claim USING gin (search_names g
 CREATE INDEX events_article_search_names ON events_article USING gin (search_names gin_trgm_ops)
     WITH (fastupdate = off);
 
+-- Misspelt names reach claims and articles through their actor: newest rows per actor.
+CREATE INDEX events_claim_speaker_newest ON events_claim (speaker_id, id);
+CREATE INDEX events_article_publisher_newest ON events_article (publisher_id, id);
+
 -- Documents for rows that already exist (places and actors first: the others read them).
 UPDATE events_location SET search_names = search_names;
 UPDATE events_actor SET search_names = search_names;
@@ -261,6 +265,7 @@ DROP FUNCTION IF EXISTS newsbase_location_renamed(), newsbase_actor_renamed(),
     newsbase_actoralias_changed(), newsbase_article_doc(), newsbase_claim_doc(),
     newsbase_event_doc(), newsbase_actor_doc(), newsbase_location_doc(),
     newsbase_place_chain_names(bigint), newsbase_actor_names(bigint);
+DROP INDEX IF EXISTS events_claim_speaker_newest, events_article_publisher_newest;
 ALTER TABLE events_location DROP COLUMN search_vector, DROP COLUMN search_names;
 ALTER TABLE events_actor    DROP COLUMN search_vector, DROP COLUMN search_names;
 ALTER TABLE events_event    DROP COLUMN search_vector, DROP COLUMN search_names;
