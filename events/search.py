@@ -6,7 +6,7 @@ snippets for the /search/ page).
 
 PostgreSQL: each searchable table carries a stored, GIN-indexed ``search_vector`` (its own
 text and its related names, weighted) and ``search_names`` (accent-folded names, trigram
-indexed); migration 0002_search creates them and the triggers that keep them fresh. A query
+indexed); migration 0003_search creates them and the triggers that keep them fresh. A query
 is parsed with ``websearch_to_tsquery`` in the ``newsbase`` configuration (English stemming,
 accents removed) and, for short queries, also matched against names with pg_trgm
 (``word_similarity``) so misspellings and transliterations still find the entity. Only the
@@ -169,7 +169,7 @@ def term_regex(term: Term) -> str:
 
 
 SEARCH_FIELDS: dict[str, list[str]] = {
-    # The same text and related names the PostgreSQL documents hold (migration 0002_search).
+    # The same text and related names the PostgreSQL documents hold (migration 0003_search).
     "event": [
         "title",
         "summary",

@@ -132,10 +132,10 @@ def test_parse_query_follows_websearch_rules():
 
 
 def test_adding_an_alias_makes_the_actor_its_events_and_claims_match(record):
-    assert not Event.objects.search("Vilayat").exists()
-    ActorAlias.objects.create(actor=record.iskp, name="Vilayat Khorasan")
-    assert record.iskp in Actor.objects.search("Vilayat")
-    assert record.attack in Event.objects.search("Vilayat")
+    assert not Event.objects.search("Quillon").exists()
+    ActorAlias.objects.create(actor=record.iskp, name="Quillon Front")
+    assert record.iskp in Actor.objects.search("Quillon")
+    assert record.attack in Event.objects.search("Quillon")
 
 
 def test_renaming_an_actor_changes_which_events_and_claims_match(record):
@@ -169,9 +169,9 @@ def test_bulk_writes_keep_documents_fresh(record):
     )
     assert Claim.objects.search("Bravo").count() == 3
     Actor.objects.filter(pk=speaker.pk).update(name="Charlie Ministry")
-    ActorAlias.objects.bulk_create([ActorAlias(actor=speaker, name="Delta Directorate")])
+    ActorAlias.objects.bulk_create([ActorAlias(actor=speaker, name="Deltazyx Bureau")])
     assert Claim.objects.search("Charlie").count() == 3
-    assert Claim.objects.search("Delta Directorate").count() == 3
+    assert Claim.objects.search("Deltazyx").count() == 3
     assert not Claim.objects.search("Bravo").exists()
     Claim.objects.filter(pk=claims[0].pk).update(text="Changed wording about echoes.")
     assert list(Claim.objects.search("echoes")) == [claims[0]]
@@ -179,11 +179,11 @@ def test_bulk_writes_keep_documents_fresh(record):
 
 def test_renaming_a_place_reaches_the_events_at_places_inside_it(record):
     oblast = Location.objects.get(slug="moscow-oblast")
-    assert record.attack not in Event.objects.search("Podmoskovye")
-    LocationAlias.objects.create(location=oblast, name="Podmoskovye")
-    assert record.attack in Event.objects.search("Podmoskovye")
-    Location.objects.filter(pk=oblast.pk).update(name="Moscow Region")
-    assert record.attack in Event.objects.search("Moscow Region")
+    assert record.attack not in Event.objects.search("Zorblatt Land")
+    LocationAlias.objects.create(location=oblast, name="Zorblatt Land")
+    assert record.attack in Event.objects.search("Zorblatt Land")
+    Location.objects.filter(pk=oblast.pk).update(name="Moscow Qwertyregion")
+    assert record.attack in Event.objects.search("Qwertyregion")
 
 
 def test_removing_a_participant_removes_its_names_from_the_event(record):
@@ -332,9 +332,9 @@ def test_search_queryset_keeps_the_callers_filters(record):
 
 @pytest.mark.postgres(reason="ranking uses ts_rank and trigram similarity")
 def test_a_name_ranks_above_a_passing_mention(db):
-    mention = ActorFactory(name="Hotel Owner", description="Owns a hotel near the Crocus hall.")
-    named = ActorFactory(name="Crocus Group")
-    assert list(Actor.objects.search("Crocus"))[:2] == [named, mention]
+    mention = ActorFactory(name="Hotel Owner", description="Owns a hotel near the Quasar hall.")
+    named = ActorFactory(name="Quasar Group")
+    assert list(Actor.objects.search("Quasar"))[:2] == [named, mention]
 
 
 @pytest.mark.postgres(reason="ranking uses ts_rank and trigram similarity")

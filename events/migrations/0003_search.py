@@ -285,7 +285,7 @@ def _on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0001_initial")]
+    dependencies = [("events", "0002_claim_figure_as_of_precision")]
 
     operations = [
         # Both are no-ops on databases other than PostgreSQL.
