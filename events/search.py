@@ -53,8 +53,8 @@ _WORD = re.compile(r"\w+")
 
 
 def normalise_query(query: str | None) -> str:
-    """Whitespace collapsed, control characters (NUL…) removed, cut to MAX_QUERY_LENGTH."""
-    text = _CONTROL.sub(" ", str(query or ""))
+    """NFC, whitespace collapsed, control characters (NUL…) removed, cut to MAX_QUERY_LENGTH."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(query or "")))
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
