@@ -270,7 +270,11 @@ def story(db) -> Story:
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="not-used-here", is_staff=True)
-    client.force_login(user)
-    return client
+def staff_client(django_user_model):
+    """A logged-in staff client, separate from the anonymous ``client`` fixture."""
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("editor", password="unused", is_staff=True)
+    staff = Client()
+    staff.force_login(user)
+    return staff
