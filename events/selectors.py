@@ -92,9 +92,13 @@ def visible(obj, user) -> bool:
     return obj is not None and (is_staff(user) or obj.status == Status.PUBLISHED)
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The last instant of ``day`` in the site's time zone (UTC)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+def end_of_day(day: dt.date, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
+    """The first instant after ``day`` in ``tz`` (use with ``__lt``).
+
+    Pass the event's time zone: "on 23 March" means 23 March where it happened (as
+    ``ClaimQuerySet.known_on`` does).
+    """
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
 
 
 def slug_redirect(kind: str, slug: str) -> str | None:
@@ -106,32 +110,34 @@ def slug_redirect(kind: str, slug: str) -> str | None:
     )
 
 
-def corrections_for(obj, *, as_of: dt.date | None = None) -> list[Correction]:
+def corrections_for(obj, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[Correction]:
     ct = ContentType.objects.get_for_model(type(obj))  # cached after the first call
     qs = Correction.objects.filter(content_type=ct, object_id=obj.pk)
     if as_of is not None:
-        qs = qs.filter(created_at__lte=end_of_day(as_of))
+        qs = qs.filter(created_at__lt=end_of_day(as_of, tz))
     return list(qs.order_by("-created_at")[:LIST_LIMIT])
 
 
 # --- Claims ------------------------------------------------------------------------------
 
 
-def claim_queryset(user, *, as_of: dt.date | None = None):
+def claim_queryset(user, *, as_of: dt.date | None = None, tz=dt.UTC):
     """Claims the reader may see (and their speakers), known by ``as_of`` when given."""
     qs = Claim.objects.filter(visible_q(user), visible_q(user, "speaker__"))
     if as_of is not None:
-        qs = qs.filter(made_at__lte=end_of_day(as_of))
+        qs = qs.known_on(as_of, tz=tz)
     return qs
 
 
-def _claim_prefetches(user, *, as_of: dt.date | None = None) -> list[Prefetch]:
-    sources = ClaimSource.objects.filter(visible_q(user, "article__")).select_related("article")
+def _claim_prefetches(user, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[Prefetch]:
+    sources = ClaimSource.objects.filter(visible_q(user, "article__")).select_related(
+        "article__publisher"
+    )
     if as_of is not None:
         sources = sources.filter(
             Q(article__published_on__isnull=True) | Q(article__published_on__lte=as_of)
         )
-    others = claim_queryset(user, as_of=as_of)
+    others = claim_queryset(user, as_of=as_of, tz=tz)
     return [
         Prefetch("sources", queryset=sources.order_by("article__published_on", "pk")),
         Prefetch("about_actors", queryset=Actor.objects.filter(visible_q(user)).order_by("name")),
@@ -211,10 +217,13 @@ def contradiction_standoffs(claims: list[Claim]) -> list[Standoff]:
             c.kind in leading for c in columns[1]
         ):
             columns.reverse()
+        left_label, right_label = _column_label(columns[0]), _column_label(columns[1])
+        if left_label == right_label:
+            left_label, right_label = "One account", "A conflicting account"
         standoffs.append(
             Standoff(
-                left_label=_column_label(columns[0]),
-                right_label=_column_label(columns[1]),
+                left_label=left_label,
+                right_label=right_label,
                 left=columns[0],
                 right=columns[1],
             )
@@ -222,12 +231,20 @@ def contradiction_standoffs(claims: list[Claim]) -> list[Standoff]:
     return standoffs
 
 
+def _plural(label: str) -> str:
+    if label.startswith("Claim of "):
+        return "Claims of " + label[len("Claim of ") :]
+    return label if label.endswith("s") else label + "s"
+
+
 def _column_label(claims: list[Claim]) -> str:
-    kinds = {c.kind for c in claims}
-    if len(kinds) == 1:
-        label = ClaimKind(kinds.pop()).label
-        return label + ("s" if not label.endswith("s") else "")
-    return "Claims"
+    """ "Accusations", or "Denials and assessments" for a mixed column, in kind order."""
+    kinds = [k for k in ClaimKind if k in {c.kind for c in claims}]
+    labels = [_plural(k.label) for k in kinds]
+    if not labels:
+        return "Claims"
+    text = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return text[0] + text[1:].lower()
 
 
 # --- Event page --------------------------------------------------------------------------
@@ -291,15 +308,22 @@ def map_point(location, user, label: str = "", url: str = "") -> dict | None:
 
 def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
     events = Event.objects.filter(visible_q(user))
-    events_known = events.filter(start__lte=end_of_day(as_of)) if as_of is not None else events
+    tz = dt.UTC
+    if as_of is not None:
+        # The day ends in the event's own time zone (one extra query, only for as_of views).
+        name = events.filter(slug=slug).values_list("timezone", flat=True).first()
+        if name is None:
+            raise Http404("No such event.")
+        tz = Event(timezone=name).tzinfo
+    events_known = events.filter(start__lt=end_of_day(as_of, tz)) if as_of is not None else events
     participations = Participation.objects.filter(
         visible_q(user, "actor__"), visible_q(user, "source__")
-    ).select_related("actor", "source")
+    ).select_related("actor", "source__publisher")
     if as_of is not None:
         participations = participations.filter(
             Q(source__published_on__isnull=True) | Q(source__published_on__lte=as_of)
         )
-    claims = claim_queryset(user, as_of=as_of).select_related("speaker")
+    claims = claim_queryset(user, as_of=as_of, tz=tz).select_related("speaker")
     qs = events.select_related(_parent_path("location__"), "parent").prefetch_related(
         Prefetch("participations", queryset=participations.order_by("role", "actor__name")),
         Prefetch(
@@ -382,7 +406,7 @@ def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
         infobox_actors=infobox_actors,
         timeline=timeline,
         articles=article_list,
-        corrections=corrections_for(event, as_of=as_of),
+        corrections=corrections_for(event, as_of=as_of, tz=tz),
         relations={c.pk: claim_relations(c) for c in claim_list},
         map_points=points,
         place_chain=[p for p in _location_chain(event.location) if visible(p, user)],

@@ -375,8 +375,10 @@ def article_ld(article, request):
         data["datePublished"] = article.published_on.isoformat()
     if article.url:
         data["isBasedOn"] = article.url
-    if article.publisher_id and article.publisher is not None:
-        data["publisher"] = actor_ld(article.publisher, request)
+    # The publisher is fetched with the article (select_related) by every page plan.
+    publisher = article.publisher if article.publisher_id else None
+    if publisher is not None and publisher.status == "published":
+        data["publisher"] = actor_ld(publisher, request)
     if article.byline:
         data["author"] = {"@type": "Person", "name": article.byline}
     return data
