@@ -170,9 +170,12 @@ def figure_chart(series, best, metric_label, tz="UTC", chart_id="chart"):
         parts.append(_svg('<path class="series" d="{}"/>', " ".join(path)))
     for i, c in enumerate(series):
         local = c.figure_as_of.astimezone(_tz(tz))
-        label = date_format(local, "j M Y")
+        precision = getattr(c, "figure_as_of_precision", Precision.MINUTE)
+        label = {Precision.YEAR: "Y", Precision.MONTH: "M Y"}.get(precision, "j M Y")
+        label = date_format(local, label)
         title = (
-            f"{c.figure_display}, as of {date_format(local, 'j F Y H:i')} ({tz}) — "
+            f"{c.figure_display}, as of "
+            f"{partial_date(c.figure_as_of, precision, tz, with_zone=False)} ({tz}) — "
             f"{c.speaker.name}; newsroom assessment: {c.get_assessment_display().lower()}"
         )
         cx, cy = x(i), y(c.figure_value)

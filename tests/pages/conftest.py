@@ -136,6 +136,7 @@ def build_story(suffix: str = "") -> Story:
             figure_value=value,
             made_at=when,
             figure_as_of=when,
+            figure_as_of_precision=m.Precision.MINUTE,
             assessment=assessment,
             text=f"{value} killed",
         )
