@@ -4,6 +4,8 @@ Every page is opened with listeners for console errors, uncaught exceptions, fai
 requests and Content Security Policy violations; any of them fails the test.
 """
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -11,6 +13,8 @@ from events.models import Actor, Article, Claim, ClaimKind, Location
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -45,6 +49,21 @@ class Watched:
         response = self.page.goto(self.base_url + path)
         assert response.status == 200, path
         self.page.wait_for_load_state("networkidle")
+        return self
+
+    def assert_accessible(self):
+        """No WCAG 2.1 A/AA or best-practice violations found by axe-core on this page."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text())  # evaluated by Playwright: outside the CSP
+        violations = self.page.evaluate(
+            """async (tags) => {
+              const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+              return result.violations.map(v => `${v.id}: ${v.help} — ` +
+                v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+            }""",
+            AXE_TAGS,
+        )
+        assert not violations, f"{self.page.url}: {violations}"
         return self
 
     def assert_clean(self):
@@ -84,6 +103,7 @@ def test_crocus_event_page(watched, crocus, artifacts_dir):
     lbox, rbox = left.bounding_box(), right.bounding_box()
     assert rbox["x"] > lbox["x"] + lbox["width"] - 1 and abs(rbox["y"] - lbox["y"]) < 2
     assert "Vladimir Putin" in left.inner_text() and "Volodymyr Zelensky" in right.inner_text()
+    watched.assert_accessible()
     # Keyboard: the first Tab reaches the skip link, which is visible when focused.
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -143,6 +163,7 @@ def test_every_page_type_loads_cleanly(watched, crocus, width):
         assert page.locator(selector).first.is_visible(), path
         assert page.locator("h1").count() == 1, path
         assert_no_horizontal_scroll(page)
+        watched.assert_accessible()
     # Location page: its map shows a marker without tiles.
     page = watched.open(Location.objects.get(slug="crocus-city-hall").get_absolute_url()).page
     page.wait_for_selector("#location-map[data-ready=true]")
