@@ -175,3 +175,14 @@ def test_every_page_type_loads_cleanly(watched, crocus, width):
         href = mentions.first.get_attribute("href")
         assert href.startswith(("/actors/", "/locations/"))
     watched.assert_clean()
+
+
+def test_marker_shows_when_tiles_fail_to_load(page, live_server, crocus, settings):
+    # A tile server that answers 404 for every tile (same origin, so the CSP allows it).
+    settings.MAP_TILE_URL = live_server.url + "/no-such-tiles/{z}/{x}/{y}.png"
+    page.goto(live_server.url + crocus.get_absolute_url())
+    page.wait_for_selector("#event-map[data-ready=true]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#event-map img.leaflet-tile").count() > 0  # tiles were asked for…
+    assert page.locator("#event-map img.leaflet-tile-loaded").count() == 0  # …and all failed
+    assert page.locator("#event-map .leaflet-marker-icon").first.is_visible()
