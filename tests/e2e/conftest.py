@@ -1,9 +1,11 @@
 """Browser fixtures shared by every e2e test: Debian's Chromium driven by Playwright.
 
 Playwright's own browser download does not work here, so the system Chromium is launched
-through ``executable_path``. Playwright's sync API runs an event loop, which Django's
-async-safety check would refuse inside pytest-django's database access, hence
-DJANGO_ALLOW_ASYNC_UNSAFE (set only for the test process).
+through ``executable_path``. Playwright's sync API keeps an event loop running in the test's
+thread, which Django's async-safety check would refuse for the test's own database access,
+hence DJANGO_ALLOW_ASYNC_UNSAFE. It is set only while a browser test runs (and the browser
+is started and stopped per test): left in the environment, it would leak into later tests and
+into subprocesses (``manage.py check --deploy`` rightly fails with it set).
 """
 
 import os
@@ -11,8 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,8 +27,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package.")
     from playwright.sync_api import sync_playwright
