@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from events.models import Actor, Article, Claim, ClaimKind, Location
+from events.models import Actor, Article, Claim, ClaimKind, Location, Mention
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -168,12 +168,23 @@ def test_every_page_type_loads_cleanly(watched, crocus, width):
     page = watched.open(Location.objects.get(slug="crocus-city-hall").get_absolute_url()).page
     page.wait_for_selector("#location-map[data-ready=true]")
     assert page.locator("#location-map .leaflet-marker-icon").first.is_visible()
-    # Article page: confirmed mentions are links to their pages.
+    # Article page: a confirmed mention is a link to its page, and following it works.
+    putin = Actor.objects.get(slug="vladimir-putin")
+    start = report.clean_text.index("Vladimir Putin")
+    Mention.objects.create(
+        article=report,
+        actor=putin,
+        start_offset=start,
+        end_offset=start + 14,
+        surface="Vladimir Putin",
+        confirmed=True,
+    )
     page = watched.open(report.get_absolute_url()).page
-    mentions = page.locator(".article-text a.mention")
-    if mentions.count():
-        href = mentions.first.get_attribute("href")
-        assert href.startswith(("/actors/", "/locations/"))
+    link = page.locator(".article-text a.mention", has_text="Vladimir Putin")
+    assert link.get_attribute("href") == putin.get_absolute_url()
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == putin.name
     watched.assert_clean()
 
 
