@@ -152,3 +152,32 @@ def test_404_is_a_page_with_one_heading(client, db):
     response = client.get("/actors/nobody/")
     assert response.status_code == 404
     assert_heading_order(response)
+
+
+@pytest.mark.parametrize("status", [m.Status.DRAFT, m.Status.REVIEW, m.Status.WITHDRAWN])
+def test_unpublished_objects_are_404_everywhere_for_the_public(
+    client, staff_client, story, status
+):
+    objects = [story.attack, story.putin, story.city, story.report, story.accusation]
+    urls = [obj.get_absolute_url() for obj in objects]
+    for obj in objects:
+        type(obj).objects.filter(pk=obj.pk).update(status=status)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert staff_client.get(url).status_code == 200, url
+    sitemap = client.get("/sitemap.xml").content.decode()
+    feeds = client.get(reverse("events:feed-atom")).content.decode()
+    feeds += client.get(reverse("events:feed-rss")).content.decode()
+    for url in urls:
+        assert f"{url}<" not in sitemap, url
+        assert f"{url}<" not in feeds and f'{url}"' not in feeds, url
+    home = client.get(reverse("events:home")).content.decode()
+    listing = client.get(reverse("events:event-list")).content.decode()
+    search = client.get(reverse("events:search"), {"q": story.attack.title}).content.decode()
+    for page in (home, listing, search):
+        assert f'href="{story.attack.get_absolute_url()}"' not in page
+    # Pages of published objects no longer link to or name the hidden ones.
+    mourning = client.get(story.mourning.get_absolute_url()).content.decode()
+    assert story.attack.title not in mourning
+    isis = client.get(story.isis.get_absolute_url()).content.decode()
+    assert story.attack.title not in isis
