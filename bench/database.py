@@ -256,11 +256,11 @@ def write_marker(db_url: str, info: dict) -> None:
         conn.close()
 
 
-def ensure_dataset(scale: str, *, rebuild: bool = False, log=print) -> dict:
+def ensure_dataset(scale: str, *, rebuild: bool = False, name: str | None = None, log=print):
     """Build the data set for ``scale`` unless an identical one is already there."""
     from bench.generate import SCALES, Generator
 
-    name = f"newsbase_bench_{scale}"
+    name = name or f"newsbase_bench_{scale}"
     url = database_url(name)
     wanted = fingerprint(scale)
     marker = None if rebuild else read_marker(name)

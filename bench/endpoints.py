@@ -326,11 +326,22 @@ WITH RECURSIVE place(id) AS (
 ).replace("WITH page AS", ", page AS", 1)
 
 # Search: to be aligned with events/search.py (issue 6) once it lands.
-EVENT_SEARCH_SQL = _event_page(
-    """ev.status = 'published'
-        AND (ev.title ILIKE '%%' || %(q)s || '%%' OR ev.summary ILIKE '%%' || %(q)s || '%%')""",
-    "/api/v1/events/?q=' || %(q)s || '&",
-)
+# Search (events/search.py on PostgreSQL): the candidates are the newest 200 full-text
+# matches and the newest 50 events whose names resemble the query (pg_trgm); the list then
+# pages the candidates newest first, like any event list.
+EVENT_SEARCH_SQL = """
+WITH found AS (
+    (SELECT id FROM events_event
+     WHERE status = 'published'
+       AND search_vector @@ websearch_to_tsquery('newsbase', %(q)s)
+     ORDER BY id DESC LIMIT 200)
+    UNION
+    (SELECT id FROM events_event
+     WHERE status = 'published' AND search_names %%> newsbase_fold(%(q)s)
+     ORDER BY id DESC LIMIT 50)
+)""" + _event_page(
+    "ev.id IN (SELECT id FROM found)", "/api/v1/events/?q=' || %(q)s || '&"
+).replace("WITH page AS", ", page AS", 1)
 
 HEALTHZ_SQL = (
     "SELECT json_build_object('status', 'ok', 'database', (SELECT 'ok' FROM (SELECT 1) x))"

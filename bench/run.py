@@ -378,6 +378,7 @@ def parse_args(argv=None):
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--skip-missing", action="store_true", help="skip endpoints that 404")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
+    parser.add_argument("--database", help="bench database name (default newsbase_bench_<scale>)")
     parser.add_argument("--profile", action="store_true", help="profile endpoints that miss")
     parser.add_argument(
         "--check", action="store_true", help="only compare ours with the floor (no load)"
@@ -408,7 +409,7 @@ def main(argv=None) -> int:
         raise BenchError(f"unknown endpoints: {', '.join(sorted(unknown))}")
 
     started = dt.datetime.now(dt.UTC)
-    info = database.ensure_dataset(args.scale, rebuild=args.rebuild)
+    info = database.ensure_dataset(args.scale, rebuild=args.rebuild, name=args.database)
     targets = resolve_targets(info)
     env = database.django_env(info["url"])
     log_dir = RESULTS / "raw"
@@ -538,11 +539,17 @@ def main(argv=None) -> int:
                         for label, url, acc in servers:
                             r = wrk(url, c, args.duration, acc)
                             reps[label].append(r)
-                            if r["non2xx"] or r["socket_errors"] or not r["requests"]:
+                            if not r["requests"]:
+                                failure = (
+                                    f"{endpoint.name} ({label}, c={c}): no response completed "
+                                    f"in {args.duration:g} s (each took longer than the run)"
+                                )
+                                raise BenchError(failure)
+                            if r["non2xx"] or r["socket_errors"]:
                                 failure = (
                                     f"{endpoint.name} ({label}, c={c}): {r['non2xx']} non-2xx "
                                     f"(first {r['bad_status']}), {r['socket_errors']} socket "
-                                    f"errors, {r['requests']} requests"
+                                    f"errors (timeouts included) in {r['requests']} requests"
                                 )
                                 raise BenchError(failure)
                         if not args.no_pgbench:
