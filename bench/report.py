@@ -152,6 +152,8 @@ def scale_section(result: dict) -> str:
         f"COPY + indexes {d['load_seconds']:.0f} s) at `{d['commit']}`.",
         "",
     ]
+    if result.get("note"):
+        lines += [f"*{result['note']}*", ""]
     if result.get("failed"):
         lines += [f"**This run failed:** {result['failed']}", ""]
     lines += [

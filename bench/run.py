@@ -383,6 +383,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--check", action="store_true", help="only compare ours with the floor (no load)"
     )
+    parser.add_argument("--note", default="", help="a note recorded with the results")
     parser.add_argument("--output", help="results file (default bench/results/<scale>.json)")
     parser.add_argument("--no-report", action="store_true", help="leave docs/performance.md")
     args = parser.parse_args(argv)
@@ -425,6 +426,7 @@ def main(argv=None) -> int:
         "commit": database.git_commit(),
         "started": started.isoformat(timespec="seconds"),
         "command": "bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "note": args.note,
         "settings": {
             "concurrency": concurrencies,
             "repetitions": args.repetitions,
