@@ -223,6 +223,10 @@ def load(db_url: str, directory: Path) -> None:
                     )
                     with open(directory / f"{table}.csv") as f:
                         cur.copy_expert(copy.as_string(conn), _Progress(f, bar))
+                    # Statistics now, not after the load: row triggers on the tables loaded
+                    # next query this one, and without statistics PostgreSQL plans those
+                    # lookups for an empty table (hash joins over all of it, once per row).
+                    cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
             steps = [d for _n, d in indexes] + [
                 f'ALTER TABLE "{t}" ADD CONSTRAINT "{n}" {d}'
                 for t, n, d, contype in sorted(constraints, key=lambda c: c[3] == "f")
