@@ -164,7 +164,7 @@ def wrk(url: str, concurrency: int, duration: float, accept: str) -> dict:
         f"-c{concurrency}",
         f"-d{max(1, round(duration))}s",
         "--timeout",
-        "10s",
+        "30s",
         "-H",
         f"Accept: {accept}",
         "-s",
@@ -534,17 +534,27 @@ def main(argv=None) -> int:
                     )
                 for _label, url, acc in servers:  # warm caches and connections
                     wrk(url, min(concurrencies), min(1.0, args.duration), acc)
+                previous_rps: dict[str, float] = {}
                 for c in concurrencies:
                     reps = {label: [] for label, _u, _a in servers}
                     reps["db"] = []
+                    # A slow server at high concurrency queues each request for c / rps
+                    # seconds: run long enough for about two rounds to complete (≤ 30 s).
+                    durations = {
+                        label: min(30.0, max(args.duration, 2 * c / previous_rps[label]))
+                        if previous_rps.get(label)
+                        else args.duration
+                        for label, _u, _a in servers
+                    }
                     for _ in range(args.repetitions):
                         for label, url, acc in servers:
-                            r = wrk(url, c, args.duration, acc)
+                            r = wrk(url, c, durations[label], acc)
+                            r["duration_s"] = durations[label]
                             reps[label].append(r)
                             if not r["requests"]:
                                 failure = (
                                     f"{endpoint.name} ({label}, c={c}): no response completed "
-                                    f"in {args.duration:g} s (each took longer than the run)"
+                                    f"in {durations[label]:g} s (each took longer than the run)"
                                 )
                                 raise BenchError(failure)
                             if r["non2xx"] or r["socket_errors"]:
@@ -562,6 +572,7 @@ def main(argv=None) -> int:
                     for label, runs in reps.items():
                         if runs:
                             entry.setdefault(label, {})[str(c)] = median_of(runs)
+                            previous_rps[label] = entry[label][str(c)]["rps"]
                     line = f"  c={c:<3d}"
                     for label in ("ours", "floor", "db", "datasette"):
                         m = entry.get(label, {}).get(str(c))
