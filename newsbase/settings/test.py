@@ -5,3 +5,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Issue 4: the API's fetch plans raise on any lazy load; throttles high enough for the suite
+# (tests/api/test_throttling.py lowers them to check 429 + Retry-After).
+API_FETCH_RAISE = True
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}
