@@ -119,6 +119,15 @@ class ModifiedSinceFilter(filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
+class IsoDateFilter(filters.DateFilter):
+    """A date written YYYY-MM-DD only (no locale formats: 03/04 is ambiguous)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Give a date as YYYY-MM-DD."})
+        super().__init__(*args, **kwargs)
+
+
 class BaseFilterSet(filters.FilterSet):
     q = SearchFilter()
     modified_since = ModifiedSinceFilter()
@@ -128,10 +137,10 @@ class EventFilter(BaseFilterSet):
     type = filters.ChoiceFilter(
         field_name="event_type", choices=EventType.choices, help_text="Event type."
     )
-    after = filters.DateFilter(
+    after = IsoDateFilter(
         method="filter_after", help_text="Events starting on or after this date (UTC)."
     )
-    before = filters.DateFilter(
+    before = IsoDateFilter(
         method="filter_before", help_text="Events starting on or before this date (UTC)."
     )
     location = SlugFilter(
@@ -190,7 +199,7 @@ class ClaimFilter(BaseFilterSet):
     assessment = filters.ChoiceFilter(
         choices=Assessment.choices, help_text="The newsroom's assessment."
     )
-    as_of = filters.DateFilter(
+    as_of = IsoDateFilter(
         method="filter_as_of",
         help_text="What was known on this date: only claims made by then (the day ends in "
         "UTC, or in the event's time zone when event= is given).",
