@@ -14,4 +14,9 @@ class AnonReadThrottle(_LiveRateMixin, AnonRateThrottle):
 
 
 class UserReadThrottle(_LiveRateMixin, UserRateThrottle):
-    """Clients with a token, counted per user in the shared cache."""
+    """Clients with a token, counted per user in the shared cache (anonymous: not here)."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None  # AnonReadThrottle counts anonymous clients, once
+        return super().get_cache_key(request, view)
