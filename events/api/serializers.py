@@ -26,6 +26,8 @@ from events.models import (
     figure_series,
 )
 
+AS_OF_HELP = "The as_of date asked for, or null for what is known now."
+
 
 class VisibleOnlyMixin:
     """Render ``null`` for an object the client may not see (drafts for anonymous clients)."""
@@ -268,7 +270,7 @@ class ClaimDetailSerializer(ClaimInEventSerializer):
             "as_of",
         ]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True, help_text=AS_OF_HELP))
     def get_as_of(self, obj):
         as_of = self.context.get("as_of")
         return as_of.isoformat() if as_of else None
@@ -381,7 +383,7 @@ class EventDetailSerializer(EventListSerializer):
         ]
         return RelatedEventSerializer(rows, many=True, context=self.context).data
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True, help_text=AS_OF_HELP))
     def get_as_of(self, obj):
         as_of = self.context.get("as_of")
         return as_of.isoformat() if as_of else None

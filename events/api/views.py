@@ -12,7 +12,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -221,13 +226,22 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         return Response(data)
 
 
-def _list_and_detail_schema(tag: str, detail_params=(), extra_list_params=()):
+def _slug_param(example: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "slug",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description="The object's slug (stable once published).",
+        examples=[OpenApiExample("Crocus record", value=example)],
+    )
+
+
+def _list_and_detail_schema(tag: str, detail_params=(), example_slug=None):
+    path = [_slug_param(example_slug)] if example_slug else []
     return {
-        "list": extend_schema(
-            tags=[tag], parameters=[FIELDS_PARAM, OMIT_PARAM, *extra_list_params]
-        ),
+        "list": extend_schema(tags=[tag], parameters=[FIELDS_PARAM, OMIT_PARAM]),
         "retrieve": extend_schema(
-            tags=[tag], parameters=[FIELDS_PARAM, OMIT_PARAM, *detail_params]
+            tags=[tag], parameters=[*path, FIELDS_PARAM, OMIT_PARAM, *detail_params]
         ),
     }
 
@@ -238,7 +252,7 @@ def _schema(tag, **kwargs):
     return extend_schema_view(**_list_and_detail_schema(tag, **kwargs))
 
 
-@_schema("events", detail_params=[AS_OF_PARAM])
+@_schema("events", detail_params=[AS_OF_PARAM], example_slug="crocus-city-hall-attack")
 class EventViewSet(ApiViewSet):
     """Events: attacks, claims of responsibility, detentions, statements, verdicts…
 
@@ -313,7 +327,7 @@ class ClaimViewSet(ApiViewSet):
         )
 
 
-@_schema("actors")
+@_schema("actors", example_slug="islamic-state-khorasan-province")
 class ActorViewSet(ApiViewSet):
     """Actors: people, organisations, armed groups, state bodies, media outlets…"""
 
@@ -330,7 +344,7 @@ class ActorViewSet(ApiViewSet):
         return queries.actors_for_detail(user)
 
 
-@_schema("locations")
+@_schema("locations", example_slug="krasnogorsk")
 class LocationViewSet(ApiViewSet):
     """Locations, each inside another (venue ⊂ city ⊂ region ⊂ country); GeoJSON too."""
 
@@ -354,7 +368,7 @@ class LocationViewSet(ApiViewSet):
         return obj
 
 
-@_schema("articles")
+@_schema("articles", example_slug="crocus-report-2024-03-23")
 class ArticleViewSet(ApiViewSet):
     """Articles: the source documents claims cite (some are bare citations without text)."""
 
