@@ -29,6 +29,10 @@ urlpatterns = [
     # works under a Content Security Policy without inline scripts; assets come from the
     # drf-spectacular-sidecar static files, never a CDN.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     re_path(r"^.*$", not_found, name="not-found"),
 ]
