@@ -8,10 +8,10 @@ client may not see (a draft location of a published event…) is rendered as ``n
 
 from urllib.parse import urlencode
 
+from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from events.models import (
     Actor,
@@ -25,6 +25,31 @@ from events.models import (
     TombstoneKind,
     figure_series,
 )
+
+
+class ApiLink(serializers.HyperlinkedIdentityField):
+    """A link to an API object, without the request's ``?format=`` carried over.
+
+    DRF's reverse() keeps ``format`` from the current request, so an actor linked from a
+    GeoJSON response would point at ``?format=geojson``, which actors do not offer.
+    """
+
+    def __init__(self, view_name, **kwargs):
+        kwargs.setdefault("lookup_field", "pk")
+        super().__init__(view_name=view_name, **kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        url = django_reverse(
+            view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)}
+        )
+        return request.build_absolute_uri(url) if request else url
+
+
+def list_link(request, name: str, **params) -> str:
+    url = django_reverse(name)
+    url = request.build_absolute_uri(url) if request else url
+    return f"{url}?{urlencode(params)}"
+
 
 AS_OF_HELP = "The as_of date asked for, or null for what is known now."
 
@@ -56,9 +81,7 @@ class HtmlUrlField(serializers.Field):
 
 # --- nested references --------------------------------------------------------------------
 class LocationRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:location-detail", lookup_field="slug"
-    )
+    url = ApiLink(view_name="api:location-detail", lookup_field="slug")
 
     class Meta:
         model = Location
@@ -66,7 +89,7 @@ class LocationRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
 
 
 class ActorRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
 
     class Meta:
         model = Actor
@@ -74,7 +97,7 @@ class ActorRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
 
 
 class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     type = serializers.CharField(source="event_type", help_text="Kind of event.")
 
     class Meta:
@@ -83,9 +106,7 @@ class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
 
 
 class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:article-detail", lookup_field="slug"
-    )
+    api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
 
     class Meta:
         model = Article
@@ -93,7 +114,7 @@ class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
 
 
 class ClaimRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    url = ApiLink(view_name="api:claim-detail")
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -121,7 +142,7 @@ class FigureSerializer(serializers.Serializer):
 class FigurePointSerializer(serializers.ModelSerializer):
     """One value of a figure series: the claim that states it."""
 
-    claim = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    claim = ApiLink(view_name="api:claim-detail")
     value = serializers.IntegerField(source="figure_value")
     qualifier = serializers.CharField(source="figure_qualifier")
     as_of = serializers.DateTimeField(source="figure_as_of")
@@ -192,7 +213,7 @@ def claim_relations(claim) -> list[dict]:
 
 # --- claims -------------------------------------------------------------------------------
 class ClaimListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    url = ApiLink(view_name="api:claim-detail")
     html_url = HtmlUrlField()
     event = EventRefSerializer(read_only=True, allow_null=True)
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
@@ -278,7 +299,7 @@ class ClaimDetailSerializer(ClaimInEventSerializer):
 
 # --- events -------------------------------------------------------------------------------
 class EventListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     type = serializers.ChoiceField(
         source="event_type", choices=Event._meta.get_field("event_type").choices
@@ -401,7 +422,7 @@ class ActorAliasSerializer(AliasSerializer):
 
 
 class ActorListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     aliases = ActorAliasSerializer(many=True, read_only=True)
 
@@ -455,8 +476,7 @@ class ActorDetailSerializer(ActorListSerializer):
         ]
 
     def _list_url(self, name, **params):
-        url = reverse(name, request=self.context.get("request"))
-        return f"{url}?{urlencode(params)}"
+        return list_link(self.context.get("request"), name, **params)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_events_url(self, obj):
@@ -469,9 +489,7 @@ class ActorDetailSerializer(ActorListSerializer):
 
 # --- locations ----------------------------------------------------------------------------
 class LocationListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:location-detail", lookup_field="slug"
-    )
+    url = ApiLink(view_name="api:location-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     parent = LocationRefSerializer(read_only=True, allow_null=True)
 
@@ -516,15 +534,12 @@ class LocationDetailSerializer(LocationListSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_events_url(self, obj):
-        url = reverse("api:event-list", request=self.context.get("request"))
-        return f"{url}?{urlencode({'location': obj.slug})}"
+        return list_link(self.context.get("request"), "api:event-list", location=obj.slug)
 
 
 # --- articles -----------------------------------------------------------------------------
 class ArticleListSerializer(serializers.ModelSerializer):
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:article-detail", lookup_field="slug"
-    )
+    api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     publisher = ActorRefSerializer(read_only=True, allow_null=True)
     is_citation = serializers.SerializerMethodField()

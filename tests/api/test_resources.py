@@ -151,6 +151,8 @@ def test_locations_as_geojson(api, crocus):
         assert feature["geometry"] == {"type": "Point", "coordinates": [37.39028, 55.82583]}
         assert feature["properties"]["name"] == "Crocus City Hall"
         assert data["next"] is None
+        parent = feature["properties"]["parent"]["url"]
+        assert parent.endswith("/api/v1/locations/krasnogorsk/")
     detail = api.get(api_url("location-detail", slug="russia", params={"format": "geojson"}))
     assert detail.json()["type"] == "Feature"
     assert detail.json()["geometry"] is None  # no coordinates recorded for the country
