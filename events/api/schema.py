@@ -62,3 +62,14 @@ class ApiAutoSchema(AutoSchema):
             ok[geojson.MEDIA_TYPE]["schema"] = geojson.collection_schema(properties)
         else:
             ok[geojson.MEDIA_TYPE]["schema"] = geojson.feature_schema(properties)
+
+
+def fields_are_optional(result, generator, request, public):
+    """Post-processing hook: ``fields=`` / ``omit=`` can drop any field of a resource, so a
+    resource's properties are documented as optional (the list envelope, GeoJSON wrappers
+    and the error shape keep theirs)."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name in {"Error", "ApiRoot", "Deleted"} or name.startswith("Paginated"):
+            continue
+        component.pop("required", None)
+    return result

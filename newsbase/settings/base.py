@@ -145,6 +145,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "events.api.schema.fields_are_optional",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "events.models.base.Status",
         "PrecisionEnum": "events.models.base.Precision",
