@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .actor import Actor
 from .article import Article
+from .base import TimeStampedModel
 from .claim import Claim
 from .event import Event
 from .location import Location
@@ -26,7 +27,7 @@ class TombstoneKind(models.TextChoices):
     ARTICLE = "article", "Article"
 
 
-class Tombstone(models.Model):
+class Tombstone(TimeStampedModel):
     """A once-published object that no longer exists (deleted), as API clients knew it."""
 
     kind = models.CharField(
