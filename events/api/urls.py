@@ -34,5 +34,7 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
         name="redoc",
     ),
-    re_path(r"^.*$", not_found, name="not-found"),
+    # Any other path ending in "/" is a JSON 404; without the slash, APPEND_SLASH first
+    # redirects (/api/v1/events → /api/v1/events/).
+    re_path(r"^.*/$", not_found, name="not-found"),
 ]

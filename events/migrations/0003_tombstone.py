@@ -5,26 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_claim_figure_as_of_precision'),
+        ("events", "0002_claim_figure_as_of_precision"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tombstone',
+            name="Tombstone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('event', 'Event'), ('actor', 'Actor'), ('location', 'Location'), ('claim', 'Claim'), ('article', 'Article')], help_text='Type of the deleted object.', max_length=12)),
-                ('object_id', models.PositiveBigIntegerField(help_text='Id the object had.')),
-                ('slug', models.SlugField(blank=True, help_text='Slug the object had (blank for claims).', max_length=120)),
-                ('deleted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, help_text='When the object was deleted.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        db_index=True,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("event", "Event"),
+                            ("actor", "Actor"),
+                            ("location", "Location"),
+                            ("claim", "Claim"),
+                            ("article", "Article"),
+                        ],
+                        help_text="Type of the deleted object.",
+                        max_length=12,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(help_text="Id the object had.")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Slug the object had (blank for claims).",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        help_text="When the object was deleted.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deleted_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='tombstone_unique_object', violation_error_message='This object already has a tombstone.'), models.CheckConstraint(condition=models.Q(('kind__in', ['event', 'actor', 'location', 'claim', 'article'])), name='tombstone_kind_valid', violation_error_message='Unknown kind.')],
+                "ordering": ["deleted_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"),
+                        name="tombstone_unique_object",
+                        violation_error_message="This object already has a tombstone.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["event", "actor", "location", "claim", "article"])
+                        ),
+                        name="tombstone_kind_valid",
+                        violation_error_message="Unknown kind.",
+                    ),
+                ],
             },
         ),
     ]
