@@ -36,5 +36,5 @@ urlpatterns = [
     ),
     # Any other path ending in "/" is a JSON 404; without the slash, APPEND_SLASH first
     # redirects (/api/v1/events → /api/v1/events/).
-    re_path(r"^.*/$", not_found, name="not-found"),
+    re_path(r"^[\s\S]*/$", not_found, name="not-found"),  # any character, newlines too
 ]

@@ -25,6 +25,8 @@ def rates(anon: str, user: str):
 def test_unknown_api_path_is_a_json_404(api):
     body = assert_error(api.get("/api/v1/nothing-here/"), 404)
     assert "/api/v1/nothing-here/" in body["detail"]
+    # even for a "slug" no route accepts (found by schemathesis against gunicorn)
+    assert_error(api.get("/api/v1/events/a%0Ab/"), 404)
     # a missing trailing slash is still redirected, not swallowed by the JSON 404
     response = api.get("/api/v1/events")
     assert response.status_code == 301 and response["Location"] == "/api/v1/events/"
