@@ -159,7 +159,12 @@ def test_web_environment_is_accepted_by_the_production_settings(compose):
         "','.join(s.ALLOWED_HOSTS))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=environ, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

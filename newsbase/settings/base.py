@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Issue 5: Django's built-in Content Security Policy header (policy in SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "newsbase.urls"
@@ -53,6 +55,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Issue 5: csp_nonce in templates, should a page ever need an inline element.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -169,4 +173,45 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Issue 6 (search): PostgreSQL plans for data that is in memory or on SSD (random_page_cost
+# 1.1 instead of the spinning-disk 4), so rare and mid-frequency search words read the GIN
+# index instead of walking the newest rows; measured in docs/search.md.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
+
+# --- Issue 5: reader pages (maps, Content Security Policy) ----------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+# Map tiles: a URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, or ""
+# for no tiles (markers still show on a plain background). Its origin is allowed in img-src.
+# (A plain setting for now; reading it from the environment needs a line in the README and in
+# docker-compose.yml, which tests/test_deploy.py keeps in step with the settings.)
+MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Everything a page loads comes from the project itself; no inline scripts or styles.
+# JSON-LD and json_script blocks are data, not script, so they need no nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_tile_origin(MAP_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
