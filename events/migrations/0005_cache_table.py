@@ -13,6 +13,6 @@ def create_cache_tables(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0003_tombstone")]
+    dependencies = [("events", "0004_tombstone")]
 
     operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]

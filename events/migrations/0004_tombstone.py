@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0002_claim_figure_as_of_precision"),
+        ("events", "0003_search"),
     ]
 
     operations = [
