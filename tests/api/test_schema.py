@@ -94,6 +94,11 @@ def test_docs_pages_load_only_our_own_static_files(api, name):
     assert assets, html
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), asset
+    # under a Content Security Policy: scripts only from our origin
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
     if name == "docs":
         # Swagger UI's start-up script is a separate file (no inline script)
         assert "<script>" not in html
