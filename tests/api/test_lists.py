@@ -117,7 +117,9 @@ def test_ties_do_not_break_cursor_pages(api, db):
         data = api.get(url).json()
         seen += [a["slug"] for a in data["results"]]
         url = data["next"]
-    assert len(seen) == 9 == len(set(seen))
+    assert len(seen) == len(set(seen))
+    # (PostgreSQL's search may add a loosely similar name; the nine ties all come once)
+    assert len([s for s in seen if s.startswith("same-name")]) == 9
 
 
 @pytest.mark.parametrize("name", LISTS)
