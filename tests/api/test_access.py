@@ -108,11 +108,6 @@ def test_drafts_are_absent_from_lists_search_and_filters(api, drafts):
     assert lonely.slug not in [e["slug"] for e in events]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events.search (issue 6) indexes a published event with the names of all its "
-    "participants, drafts included, so searching a draft actor's name finds the event",
-)
 def test_search_does_not_find_published_events_through_draft_participants(api, drafts):
     found = results(api.get(api_url("event-list", params={"q": "Secret Source Zyx"})))
     assert found == []
