@@ -186,11 +186,10 @@ from django.utils.csp import CSP  # noqa: E402
 
 # Map tiles: a URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, or ""
 # for no tiles (markers still show on a plain background). Its origin is allowed in img-src.
-# (A plain setting for now; reading it from the environment needs a line in the README and in
-# docker-compose.yml, which tests/test_deploy.py keeps in step with the settings.)
-MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-MAP_TILE_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 
 
