@@ -32,12 +32,14 @@ help: ## Show this list
 
 venv: $(STAMP) ## Create .venv with a Python >= 3.12 and install the pinned dependencies
 
-$(PY):
+# pyvenv.cfg is written when the venv is created (bin/python is a symlink whose time is
+# the base interpreter's), so a recreated .venv is always newer than the stamp.
+$(VENV)/pyvenv.cfg:
 	@py="$$(bin/find-python)"; \
 	echo "Creating $(VENV) with $$py ($$("$$py" --version))"; \
 	"$$py" -m venv $(VENV)
 
-$(STAMP): pyproject.toml requirements.lock $(PY)
+$(STAMP): pyproject.toml requirements.lock $(VENV)/pyvenv.cfg
 	$(PY) -m pip install --disable-pip-version-check --quiet \
 		-c requirements.lock -e ".[test]"
 	@touch $@

@@ -13,3 +13,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Logs to stdout/stderr, where docker compose (and the deploy test) collect them.
 accesslog = "-"
 errorlog = "-"
+# No runtime control socket (gunicorn >= 25): nothing here uses `gunicornc`, the default
+# path ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn of the same user (tests
+# and CI start several), and the image's system user has no home directory to put it in.
+control_socket_disable = True

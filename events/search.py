@@ -195,11 +195,29 @@ def _fields_for(model) -> list[str]:
     return SEARCH_FIELDS[model._meta.model_name]
 
 
+def _public_owner(path: str) -> str | None:
+    """The related row whose status decides whether a name may be searched.
+
+    ``participations__actor__aliases__name`` → ``participations__actor``: a draft actor's
+    names must not make a published event findable. Own fields (``title``,
+    ``aliases__name``) need no check.
+    """
+    parts = path.split("__")[:-1]
+    if parts and parts[-1] == "aliases":
+        parts = parts[:-1]
+    return "__".join(parts) or None
+
+
 def _term_condition(model, term: Term) -> Q:
     pattern = term_regex(term)
     any_field = Q()
     for name in _fields_for(model):
-        any_field |= Q(**{f"{name}__iregex": pattern})
+        match = Q(**{f"{name}__iregex": pattern})
+        owner = _public_owner(name)
+        if owner is not None:
+            # Same Q, same join: the matching name belongs to a published row.
+            match &= Q(**{f"{owner}__status": "published"})
+        any_field |= match
     # One subquery per term: a term may match one related row and the next term another.
     condition = Q(pk__in=model._base_manager.filter(any_field).values("pk"))
     return ~condition if term.negated else condition

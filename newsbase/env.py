@@ -73,3 +73,16 @@ def env_database(name: str, default: str) -> dict:
     if engine.endswith("sqlite3"):
         config["CONN_MAX_AGE"] = 0
     return config
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as ``120/minute`` (number / second|minute|hour|day)."""
+    import re
+
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write it as <number>/<second|minute|hour|day>, "
+            "for example 120/minute."
+        )
+    return value.strip()

@@ -113,7 +113,12 @@ def test_db_is_postgres_17_with_a_healthcheck_and_a_volume(compose):
 def test_web_waits_for_a_healthy_db_and_runs_the_start_script(compose):
     web = compose["services"]["web"]
     assert web["build"] == "."
-    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert web["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert "healthcheck" in compose["services"]["redis"]
+    assert web["environment"]["REDIS_URL"].endswith("redis://redis:6379/0}")
     assert web["command"] == ["bin/start"]
     assert os.access(BASE_DIR / "bin" / "start", os.X_OK)
 
@@ -159,7 +164,12 @@ def test_web_environment_is_accepted_by_the_production_settings(compose):
         "','.join(s.ALLOWED_HOSTS))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=environ, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

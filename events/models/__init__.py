@@ -19,6 +19,7 @@ from .claim import (
 from .editorial import Correction, CorrectionKind, Mention, SlugRedirect
 from .event import Event, EventRelation, EventRelationKind, EventType
 from .location import Location, LocationAlias, LocationKind
+from .tombstone import Tombstone, TombstoneKind
 
 __all__ = [
     "Actor",
@@ -53,6 +54,8 @@ __all__ = [
     "SlugRedirect",
     "Status",
     "TimeStampedModel",
+    "Tombstone",
+    "TombstoneKind",
     "best_figure",
     "figure_series",
 ]

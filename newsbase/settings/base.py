@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsbase.env import env_bool, env_database, env_list, env_str
+from newsbase.env import env_bool, env_database, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",  # issue 4: API tokens for editors (drafts through the API)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,19 +86,87 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Issue 4: public JSON API v1 (events/api/) ------------------------------------------
+# Throttle counters live in a cache every gunicorn worker shares: Redis when REDIS_URL is
+# set (Django's built-in RedisCache), else a database table created by migration
+# events/0003_cache_table (or `manage.py createcachetable`), so `make run` needs nothing.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsbase",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsbase_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.ApiAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "events.api.throttling.AnonReadThrottle",
+        "events.api.throttling.UserReadThrottle",
+    ],
+    # "<number>/<second|minute|hour|day>"; read at request time, so tests can override them.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
+        "user": env_rate("API_THROTTLE_USER", "1200/minute"),
+    },
+    # Clients behind our reverse proxy: how many proxies append to X-Forwarded-For.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+    "EXCEPTION_HANDLER": "events.api.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsbase API",
-    "DESCRIPTION": "Events, actors, locations and attributed claims, each tied to its sources.",
+    "DESCRIPTION": (
+        "Events, actors, locations and attributed claims, each tied to its sources. "
+        "Read-only; anonymous clients see published records only. "
+        "See docs/api.md for examples."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "events.api.schema.fields_are_optional",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "events.models.base.Status",
+        "PrecisionEnum": "events.models.base.Precision",
+        "ActorKindEnum": "events.models.ActorKind",
+        "LocationKindEnum": "events.models.LocationKind",
+        "ClaimKindEnum": "events.models.ClaimKind",
+        "EventTypeEnum": "events.models.EventType",
+        "ResourceTypeEnum": "events.models.TombstoneKind",
+    },
 }
+# Serve the API's own fetch plans in FETCH_RAISE mode (test settings turn it on), so a
+# serializer that would lazily load a relation fails loudly instead of adding queries.
+API_FETCH_RAISE = False
+# --- end issue 4 --------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -117,11 +186,10 @@ from django.utils.csp import CSP  # noqa: E402
 
 # Map tiles: a URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, or ""
 # for no tiles (markers still show on a plain background). Its origin is allowed in img-src.
-# (A plain setting for now; reading it from the environment needs a line in the README and in
-# docker-compose.yml, which tests/test_deploy.py keeps in step with the settings.)
-MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-MAP_TILE_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 
 

@@ -6,6 +6,14 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 
+# Issue 4: the API's fetch plans raise on any lazy load; throttles high enough for the suite
+# (tests/api/test_errors_and_throttling.py lowers them to check 429 + Retry-After).
+API_FETCH_RAISE = True
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}
+
 # Issue 5: no map tiles in tests (markers must show without them; no network needed).
 MAP_TILE_URL = ""
 SECURE_CSP = {**SECURE_CSP, "img-src": [CSP.SELF, "data:"]}  # noqa: F405

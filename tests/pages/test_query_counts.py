@@ -32,7 +32,7 @@ CEILING = {
     "home": 2,
     "list": 2,
     "list_place": 7,
-    "search": 5,
+    "search": 7,  # one query per kind, plus trigram name candidates on PostgreSQL
     "atom": 1,
     "sitemap": 10,
 }

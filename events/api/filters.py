@@ -1,0 +1,297 @@
+"""django-filter FilterSets for the API lists; each bad value is a 400 naming the parameter.
+
+Slug filters look the slug up among the objects the client may see, so a draft's slug is
+as unknown to an anonymous client as a slug that does not exist.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from events.models import (
+    Actor,
+    ActorKind,
+    Article,
+    Assessment,
+    Claim,
+    ClaimKind,
+    Event,
+    EventType,
+    Location,
+    LocationKind,
+    Participation,
+    Role,
+)
+from events.search import MAX_QUERY_LENGTH
+
+
+def location_subtree(location_id: int) -> RawSQL:
+    """Ids of a location and of every place inside it, as one recursive subquery.
+
+    A recursive CTE (standard SQL, same text on PostgreSQL and SQLite) walks the parent
+    links inside the database, so filtering by a country costs one query whatever the depth.
+    ``UNION`` (not ``UNION ALL``) stops on a cycle.
+    """
+    table = Location._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE subtree(id) AS ("
+        f"SELECT id FROM {table} WHERE id = %s "
+        f"UNION SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id"
+        f") SELECT id FROM subtree",
+        [location_id],
+    )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def day_end(day: dt.date, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
+    """The first instant after ``day`` in ``tz``: ``< day_end(d)`` means “on or before d”.
+
+    Like ``ClaimQuerySet.known_on``: pass the event's time zone so "on 23 March" means
+    23 March where it happened.
+    """
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def _visible(model):
+    def queryset(request):
+        user = getattr(request, "user", None)
+        return model.objects.visible_to(user)
+
+    return queryset
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(filters.ModelChoiceFilter):
+    """A slug among the objects visible to the client."""
+
+    def __init__(self, *args, model, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("queryset", _visible(model))
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"No {model._meta.verbose_name} has the slug “%(value)s”."},
+        )
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(filters.CharFilter):
+    """``q``: the shared search service (events.search), the same as the site's search."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("help_text", "Search words (names, aliases, text).")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.search(value)
+
+
+class ModifiedSinceFilter(filters.IsoDateTimeFilter):
+    """Rows changed at or after a time (ISO 8601; a date means its midnight UTC)."""
+
+    field_class = forms.DateTimeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault(
+            "help_text",
+            "Only rows changed at or after this time (ISO 8601, e.g. 2024-03-23T00:00:00Z). "
+            "Sync with this and /api/v1/deleted/?since=.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return super().filter(qs, value)
+
+
+class IsoDateFilter(filters.DateFilter):
+    """A date written YYYY-MM-DD only (no locale formats: 03/04 is ambiguous)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Give a date as YYYY-MM-DD."})
+        super().__init__(*args, **kwargs)
+
+
+class BaseFilterSet(filters.FilterSet):
+    q = SearchFilter()
+    modified_since = ModifiedSinceFilter()
+
+
+class EventFilter(BaseFilterSet):
+    type = filters.ChoiceFilter(
+        field_name="event_type", choices=EventType.choices, help_text="Event type."
+    )
+    after = IsoDateFilter(
+        method="filter_after", help_text="Events starting on or after this date (UTC)."
+    )
+    before = IsoDateFilter(
+        method="filter_before", help_text="Events starting on or before this date (UTC)."
+    )
+    location = SlugFilter(
+        model=Location,
+        method="filter_location",
+        help_text="Location slug; includes every place inside it (a region finds its cities' "
+        "events).",
+    )
+    actor = SlugFilter(
+        model=Actor,
+        method="filter_participants",
+        help_text="Actor slug: events the actor takes part in (with role=, in that role).",
+    )
+    role = filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_participants",
+        help_text="Participant role (with actor=, that actor's role).",
+    )
+    parent = SlugFilter(
+        model=Event, field_name="parent", help_text="Slug of the larger event (sub-events)."
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_after(self, qs, name, value):
+        return qs.filter(start__gte=_day_start(value))
+
+    def filter_before(self, qs, name, value):
+        return qs.filter(start__lt=day_end(value))
+
+    def filter_location(self, qs, name, value):
+        return qs.filter(location_id__in=location_subtree(value.pk))
+
+    def filter_participants(self, qs, name, value):
+        # actor and role must match the same participation: applied once, for both.
+        if getattr(self, "_participants_done", False):
+            return qs
+        self._participants_done = True
+        actor = self.form.cleaned_data.get("actor")
+        role = self.form.cleaned_data.get("role")
+        user = getattr(self.request, "user", None)
+        rows = Participation.objects.filter(actor__in=Actor.objects.visible_to(user))
+        if actor:
+            rows = rows.filter(actor=actor)
+        if role:
+            rows = rows.filter(role=role)
+        return qs.filter(pk__in=rows.values("event_id"))
+
+
+class ClaimFilter(BaseFilterSet):
+    event = SlugFilter(model=Event, field_name="event", help_text="Event slug.")
+    speaker = SlugFilter(model=Actor, field_name="speaker", help_text="Speaker (actor) slug.")
+    kind = filters.ChoiceFilter(choices=ClaimKind.choices, help_text="Kind of claim.")
+    assessment = filters.ChoiceFilter(
+        choices=Assessment.choices, help_text="The newsroom's assessment."
+    )
+    as_of = IsoDateFilter(
+        method="filter_as_of",
+        help_text="What was known on this date: only claims made by then (the day ends in "
+        "UTC, or in the event's time zone when event= is given).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_as_of(self, qs, name, value):
+        # With event=, the day ends in the event's time zone (as on the event's detail).
+        event = self.form.cleaned_data.get("event")
+        return qs.filter(made_at__lt=day_end(value, event.tzinfo if event else dt.UTC))
+
+
+class ActorFilter(BaseFilterSet):
+    kind = filters.ChoiceFilter(choices=ActorKind.choices, help_text="Kind of actor.")
+
+    class Meta:
+        model = Actor
+        fields = []
+
+
+class BBoxField(forms.CharField):
+    default_error_messages = {
+        "invalid": "Give min_lon,min_lat,max_lon,max_lat in degrees (WGS 84), "
+        "e.g. 37.0,55.5,38.0,56.0.",
+        "range": "Longitudes lie from -180 to 180 and latitudes from -90 to 90.",
+        "order": "min_lat must not be greater than max_lat.",
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            numbers = [Decimal(p.strip()) for p in parts]
+        except InvalidOperation:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not all(n.is_finite() for n in numbers):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        min_lon, min_lat, max_lon, max_lat = numbers
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        if min_lat > max_lat:
+            raise forms.ValidationError(self.error_messages["order"], code="order")
+        return min_lon, min_lat, max_lon, max_lat
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"}
+)
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        min_lon, min_lat, max_lon, max_lat = value
+        if min_lon <= max_lon:
+            lon = Q(longitude__gte=min_lon, longitude__lte=max_lon)
+        else:  # the box crosses the antimeridian
+            lon = Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon)
+        return qs.filter(lon, latitude__gte=min_lat, latitude__lte=max_lat)
+
+
+class LocationFilter(BaseFilterSet):
+    kind = filters.ChoiceFilter(choices=LocationKind.choices, help_text="Kind of place.")
+    within = SlugFilter(
+        model=Location,
+        method="filter_within",
+        help_text="Location slug: places inside it, at any depth (not the place itself).",
+    )
+    bbox = BBoxFilter(
+        help_text="Places whose coordinates lie in min_lon,min_lat,max_lon,max_lat "
+        "(degrees, WGS 84; min_lon > max_lon crosses the antimeridian)."
+    )
+
+    class Meta:
+        model = Location
+        fields = []
+
+    def filter_within(self, qs, name, value):
+        return qs.filter(pk__in=location_subtree(value.pk)).exclude(pk=value.pk)
+
+
+class ArticleFilter(BaseFilterSet):
+    class Meta:
+        model = Article
+        fields = []

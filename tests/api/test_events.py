@@ -1,0 +1,173 @@
+"""/api/v1/events/: filters, the nested detail, as_of, fields/omit — against the Crocus record."""
+
+import datetime as dt
+
+import pytest
+
+from events.models import Claim, Metric, figure_series
+
+from .conftest import api_url, assert_error
+
+pytestmark = pytest.mark.django_db
+ATTACK = "crocus-city-hall-attack"
+
+
+def slugs(response):
+    assert response.status_code == 200, response.content
+    return [e["slug"] for e in response.json()["results"]]
+
+
+def test_list_default_order_is_newest_first(api, crocus):
+    data = api.get(api_url("event-list")).json()
+    starts = [e["start"] for e in data["results"]]
+    assert starts == sorted(starts, reverse=True)
+    assert ATTACK in [e["slug"] for e in data["results"]]
+
+
+def test_location_filter_includes_places_inside(api, crocus):
+    # The attack is at Crocus City Hall ⊂ Krasnogorsk ⊂ Moscow Oblast ⊂ Russia.
+    for region in ("moscow-oblast", "russia", "krasnogorsk", "crocus-city-hall"):
+        assert ATTACK in slugs(api.get(api_url("event-list", params={"location": region})))
+    assert ATTACK not in slugs(api.get(api_url("event-list", params={"location": "ukraine"})))
+
+
+def test_unknown_location_slug_is_a_400_naming_it(api, crocus):
+    body = assert_error(
+        api.get(api_url("event-list", params={"location": "atlantis"})), 400, "location"
+    )
+    assert "atlantis" in body["errors"]["location"][0]
+
+
+def test_type_dates_parent_filters(api, crocus):
+    attacks = slugs(api.get(api_url("event-list", params={"type": "attack"})))
+    assert attacks == [ATTACK]
+    on_day = slugs(
+        api.get(api_url("event-list", params={"after": "2024-03-22", "before": "2024-03-22"}))
+    )
+    assert ATTACK in on_day
+    assert ATTACK not in slugs(api.get(api_url("event-list", params={"after": "2024-03-23"})))
+    assert ATTACK not in slugs(api.get(api_url("event-list", params={"before": "2024-03-21"})))
+    children = slugs(api.get(api_url("event-list", params={"parent": ATTACK})))
+    assert children and ATTACK not in children
+    assert "crocus-gunmen-detained" in children
+    assert_error(api.get(api_url("event-list", params={"type": "picnic"})), 400, "type")
+    assert_error(api.get(api_url("event-list", params={"after": "22/03/2024"})), 400, "after")
+
+
+def test_actor_and_role_match_the_same_participation(api, crocus):
+    def events(**params):
+        return slugs(api.get(api_url("event-list", params=params)))
+
+    assert ATTACK in events(actor="islamic-state")
+    assert ATTACK in events(actor="islamic-state", role="claimant")
+    # Islamic State is a claimant, not a perpetrator, of the attack; IS-K is the perpetrator.
+    assert ATTACK not in events(actor="islamic-state", role="perpetrator")
+    assert ATTACK in events(actor="islamic-state-khorasan-province", role="perpetrator")
+    assert ATTACK in events(role="victim")
+    assert_error(api.get(api_url("event-list", params={"role": "hero"})), 400, "role")
+
+
+def test_detail_nests_everything(api, crocus):
+    data = api.get(api_url("event-detail", slug=ATTACK)).json()
+    assert data["type"] == "attack"
+    assert data["location"]["slug"] == "crocus-city-hall"
+    assert [a["slug"] for a in data["location"]["ancestors"]] == [
+        "krasnogorsk",
+        "moscow-oblast",
+        "russia",
+    ]
+    roles = {(p["actor"]["slug"], p["role"]) for p in data["participants"]}
+    assert ("islamic-state", "claimant") in roles
+    assert ("islamic-state-khorasan-province", "perpetrator") in roles
+    assert all(p["source"]["slug"] for p in data["participants"])
+    claim = next(
+        c
+        for c in data["claims"]
+        if "133 attendees" in " ".join(s["passage"] for s in c["sources"])
+    )
+    assert claim["speaker"]["slug"] == "investigative-committee"
+    assert claim["figure"]["value"] == 133
+    assert claim["assessment"] in {"confirmed", "corroborated", "unverified"}
+    killed = next(f for f in data["figures"] if f["metric"] == "killed")
+    assert killed["best"]["value"] == 149  # latest confirmed, not the largest (152 is false)
+    values = [p["value"] for p in killed["series"]]
+    assert 40 in values and 152 in values
+    as_of = [p["as_of"] for p in killed["series"]]
+    assert as_of == sorted(as_of)
+    assert "crocus-gunmen-detained" in [e["slug"] for e in data["sub_events"]]
+    assert any(r["event"]["slug"] for r in data["related_events"])
+    assert data["as_of"] is None
+
+
+def test_detail_contradicting_claims(api, crocus):
+    data = api.get(api_url("event-detail", slug=ATTACK)).json()
+    putin = Claim.objects.get(import_key="putin-window-ukraine")
+    contradicted = [c for c in data["claims"] if c["contradicting_claims"]]
+    assert contradicted
+    by_id = {c["id"]: c for c in data["claims"]}
+    speakers = {c["speaker"]["slug"] for c in by_id[putin.pk]["contradicting_claims"]}
+    assert {"volodymyr-zelensky", "mykhailo-podolyak"} <= speakers
+    relation_kinds = {r["relation"] for c in data["claims"] for r in c["related_claims"]}
+    assert relation_kinds & {"contradicts", "contradicted_by"}
+
+
+def test_as_of_23_march_death_toll_is_133(api, crocus):
+    data = api.get(api_url("event-detail", slug=ATTACK, params={"as_of": "2024-03-23"})).json()
+    assert data["as_of"] == "2024-03-23"
+    killed = next(f for f in data["figures"] if f["metric"] == Metric.KILLED)
+    assert killed["best"]["value"] == 133
+    assert max(p["value"] for p in killed["series"] if p["assessment"] != "false") == 133
+    # Only claims made by then (in Moscow time), sub-events that had started by then.
+    assert all(c["made_at"] < "2024-03-24" for c in data["claims"])
+    assert "crocus-verdict-2026-03-12" not in [e["slug"] for e in data["sub_events"]]
+    # The same answer the model layer gives.
+    claims = Claim.objects.filter(event=crocus).known_on(dt.date(2024, 3, 23), tz=crocus.tzinfo)
+    assert figure_series(list(claims))[Metric.KILLED]["best"].figure_value == 133
+
+
+def test_as_of_earlier_day_and_bad_value(api, crocus):
+    data = api.get(api_url("event-detail", slug=ATTACK, params={"as_of": "2024-03-22"})).json()
+    killed = next(f for f in data["figures"] if f["metric"] == Metric.KILLED)
+    assert killed["best"]["value"] == 40
+    for bad in ("23-03-2024", "2024-02-30", "yesterday"):
+        body = assert_error(
+            api.get(api_url("event-detail", slug=ATTACK, params={"as_of": bad})), 400, "as_of"
+        )
+        assert bad in body["errors"]["as_of"][0]
+    # as_of is not a list parameter of events.
+    assert_error(api.get(api_url("event-list", params={"as_of": "2024-03-23"})), 400, "as_of")
+
+
+def test_fields_and_omit_nested(api, crocus):
+    url = api_url(
+        "event-detail",
+        slug=ATTACK,
+        params={"fields": "slug,location.name,location.ancestors.slug,claims.speaker.name"},
+    )
+    data = api.get(url).json()
+    assert set(data) == {"slug", "location", "claims"}
+    assert set(data["location"]) == {"name", "ancestors"}
+    assert data["location"]["ancestors"][0] == {"slug": "krasnogorsk"}
+    assert all(set(c) == {"speaker"} and set(c["speaker"]) == {"name"} for c in data["claims"])
+
+    data = api.get(
+        api_url("event-detail", slug=ATTACK, params={"omit": "claims,figures.series,summary"})
+    ).json()
+    assert "claims" not in data and "summary" not in data
+    assert "series" not in data["figures"][0] and "best" in data["figures"][0]
+
+    data = api.get(api_url("event-list", params={"fields": "slug,location.slug"})).json()
+    assert all(set(e) <= {"slug", "location"} for e in data["results"])
+
+    body = assert_error(
+        api.get(api_url("event-detail", slug=ATTACK, params={"fields": "slug,location.nope"})),
+        400,
+        "fields",
+    )
+    assert "location.nope" in body["errors"]["fields"][0]
+    assert_error(api.get(api_url("event-list", params={"omit": "claims"})), 400, "omit")
+
+
+def test_unknown_event_is_a_404_in_the_error_shape(api, crocus):
+    body = assert_error(api.get(api_url("event-detail", slug="no-such-event")), 404)
+    assert body["code"] == "not_found"

@@ -1,0 +1,75 @@
+"""Property-based run of the whole API against its own OpenAPI schema (schemathesis).
+
+Every operation in /api/v1/schema/ is called with generated parameters through the WSGI
+app (real Django stack, the test database with the Crocus record). Checks: no server
+error, and every status code, content type, header and body is the one documented.
+Bounded: a few examples per operation, so the run stays well under two minutes.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def _load_schema():
+    """The schema /api/v1/schema/ serves (tests/api/test_schema.py checks they are equal).
+
+    Generated in-process at import time (no database needed), because schemathesis'
+    lazy ``from_fixture`` loader does not work with pytest 9.
+    """
+    from django.core.wsgi import get_wsgi_application
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(document, default=str)))
+    loaded.app = get_wsgi_application()
+    return loaded
+
+
+schema = _load_schema()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client, so do what the
+    test client does: keep request signals from closing the test's database connection
+    (on PostgreSQL that would end the test transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=5000,  # ms per example; the whole run is bounded by max_examples × operations
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+@pytest.mark.django_db
+def test_api_matches_its_schema(case, crocus):
+    case.call_and_validate(checks=CHECKS)
