@@ -133,7 +133,9 @@ def scale_section(result: dict) -> str:
         f" (`{result['command']}`). Machine: {m['nproc']} cores ({m['cpu']}), "
         f"{m['memory_gib']} GiB, PostgreSQL {m['postgresql']} (shared_buffers "
         f"{m['shared_buffers']}), Python {m['python']}, {m['wrk']}. {s['workers']} gunicorn "
-        f"workers; {s['repetitions']} × {s['duration_s']:g} s per point.",
+        f"workers, throttle counters in {s.get('throttle_cache', 'the database cache')}; "
+        f"{s['repetitions']} × {s['duration_s']:g} s per point (longer for a slow server at "
+        "high concurrency).",
         "",
         "Data set: "
         + ", ".join(

@@ -91,7 +91,7 @@ def http_get(url: str, accept: str = "application/json") -> tuple[int, bytes]:
 class Server:
     """A server process on a free loopback port, stopped (its process group) on exit."""
 
-    def __init__(self, name: str, argv: list[str], env: dict, health: str, log_dir: Path):
+    def __init__(self, name: str, argv: list[str], env: dict, health: str | None, log_dir: Path):
         self.name, self.argv, self.env, self.health = name, argv, env, health
         self.port = free_port()
         self.log_path = log_dir / f"{name}.log"
@@ -117,6 +117,9 @@ class Server:
             if self.process.poll() is not None:
                 break
             with contextlib.suppress(OSError):
+                if self.health is None:  # not HTTP (Redis): the port accepting is enough
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    return self
                 status, _ = http_get(self.base + self.health)
                 if status == 200:
                     return self
@@ -467,6 +470,30 @@ def main(argv=None) -> int:
         )
         peers.append(ds)
 
+    # Production keeps the API's throttle counters in Redis (docker-compose.yml); so does
+    # the bench when redis-server is installed, else Django's database cache (say which).
+    redis_server = shutil.which("redis-server")
+    redis = None
+    if redis_server:
+        redis = Server(
+            "redis",
+            [
+                redis_server,
+                "--port",
+                "{port}",
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            dict(os.environ),
+            None,
+            log_dir,
+        )
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis.port}/0"
+    result["settings"]["throttle_cache"] = "redis" if redis else "database (no redis-server)"
     app = Server(
         "app", gunicorn("newsbase.wsgi:application", args.workers), env, "/healthz", log_dir
     )
@@ -479,7 +506,11 @@ def main(argv=None) -> int:
         log_dir,
     )
     failure = None
-    with app, floor, contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
+        if redis:
+            stack.enter_context(redis)
+        stack.enter_context(app)
+        stack.enter_context(floor)
         for peer in peers:
             stack.enter_context(peer)
         plan = []
@@ -597,7 +628,9 @@ def main(argv=None) -> int:
     if args.profile:
         from bench import profile
 
-        profile.profile_misses(output, env)
+        # Redis has stopped with the servers: the in-process profile counts throttles in
+        # the database cache instead.
+        profile.profile_misses(output, {k: v for k, v in env.items() if k != "REDIS_URL"})
     if not args.no_report:
         from bench import report
 
