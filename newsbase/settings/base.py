@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsbase.env import env_bool, env_database, env_list, env_str
+from newsbase.env import env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",  # issue 3: who changed what, revertible in the admin
+    "axes",  # issue 3: admin login throttling
     "events",
 ]
 
@@ -37,6 +39,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # issue 3: history rows get the user
+    "axes.middleware.AxesMiddleware",  # issue 3: turns a locked-out login into a 429 page
 ]
 
 ROOT_URLCONF = "newsbase.urls"
@@ -101,3 +105,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Issue 3: editorial admin (history, login throttling) ---------------------------------
+# django-axes watches every login through Django's authenticate(); AxesStandaloneBackend must
+# come first so a locked-out username/IP pair is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username from one address after 5 wrong passwords, for an hour; a success resets.
+# Failures are stored in the database (not the cache), so every worker shares the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Editors read history as "who, when, what" and may revert from it.
+SIMPLE_HISTORY_REVERT_DISABLED = False
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

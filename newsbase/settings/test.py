@@ -5,3 +5,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Issue 3: django-axes stays on in tests (tests/admin/test_login_throttling.py proves it), but
+# Client.login() calls authenticate() without a request, which AxesStandaloneBackend refuses;
+# this subclass lets such code-only logins through and still throttles every web login.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingCodeLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]
