@@ -166,25 +166,24 @@ class ArticleAdmin(PublishableAdmin):
         )
 
     def save_form(self, request, form, change):
-        if change:
-            return super().save_form(request, form, change)
         data = form.cleaned_data
-        return (
-            article_ingest(
-                raw_text=data.get("raw_text") or "",
-                headline=data.get("headline") or "",
-                published_on=data.get("published_on"),
-                publisher=data.get("publisher"),
-                url=data.get("url"),
-                byline=data.get("byline") or "",
-                language=data.get("language") or "en",
-                provenance_note=data.get("provenance_note") or "",
-                retrieved_at=data.get("retrieved_at"),
-                user=request.user,
-            )
-            if (data.get("raw_text") or "").strip()
-            else super().save_form(request, form, change)
+        if change or not (data.get("raw_text") or "").strip():
+            return super().save_form(request, form, change)
+        article = article_ingest(
+            raw_text=data["raw_text"],
+            headline=data.get("headline") or "",
+            published_on=data.get("published_on"),
+            publisher=data.get("publisher"),
+            url=data.get("url"),
+            byline=data.get("byline") or "",
+            language=data.get("language") or "en",
+            provenance_note=data.get("provenance_note") or "",
+            retrieved_at=data.get("retrieved_at"),
+            user=request.user,
         )
+        form.instance = article
+        form.save_m2m = lambda: None  # an article has no many-to-many fields
+        return article
 
     def save_model(self, request, obj, form, change):
         if not change and obj.pk is not None:

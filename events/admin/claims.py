@@ -64,7 +64,8 @@ class ClaimAdmin(PublishableAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         """A claim started from an article's passage arrives with its source filled in."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, ClaimSourceInline) and request.method == "GET" and obj is None:
+        adding = obj is None or obj.pk is None
+        if isinstance(inline, ClaimSourceInline) and request.method == "GET" and adding:
             get = request.GET
             if get.get("source_article") and get.get("source_passage"):
                 kwargs["initial"] = [

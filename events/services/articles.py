@@ -88,6 +88,8 @@ def article_ingest(
         provenance_note=provenance_note,
         retrieved_at=retrieved_at,
         status=Status.DRAFT,
+        raw_text_sha256=digest,  # (save() derives both again; full_clean needs them now)
+        clean_text=clean_report_text(raw_text),
     )
     if user is not None and user.is_authenticated:
         article._history_user = user

@@ -6,7 +6,7 @@ from events import models as m
 from tests import factories as f
 
 
-def build_cast() -> dict:
+def build_cast(n: int = 0) -> dict:
     location = f.LocationFactory(name="Krasnogorsk")
     m.LocationAlias.objects.create(location=location, name="Красногорск", language="ru")
     actor = f.ActorFactory(name="Islamic State", kind=m.ActorKind.ARMED_GROUP)
@@ -18,7 +18,7 @@ def build_cast() -> dict:
     article = f.ArticleFactory(
         headline="Gunmen attack a concert hall",
         raw_text="Gunmen attacked a hall in Krasnogorsk.\n\nAdvertisment\n\n"
-        "Islamic State said it did it.",
+        f"Islamic State said it did it.\n\n(copy {n})",
     )
     event = f.EventFactory(title="Concert hall attack", location=location)
     child = f.EventFactory(title="Detention of the gunmen", parent=event, location=location)
@@ -44,7 +44,7 @@ def build_cast() -> dict:
         note="The date was wrong.",
     )
     redirect = m.SlugRedirect.objects.create(
-        kind=m.SlugRedirect.Kind.ACTOR, old_slug="isis", new_slug=actor.slug
+        kind=m.SlugRedirect.Kind.ACTOR, old_slug=f"isis-{n}", new_slug=actor.slug
     )
     return {
         "location": location,

@@ -7,11 +7,7 @@ from django.urls import reverse
 from events import models as m
 from tests.admin.cast import build_cast
 
-EVENTS_MODELS = [
-    model
-    for model in admin.site._registry
-    if model._meta.app_label == "events"
-]
+EVENTS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "events"]
 MODEL_NAMES = sorted(model._meta.model_name for model in EVENTS_MODELS)
 
 
@@ -21,8 +17,7 @@ def test_every_concrete_events_model_is_registered():
     concrete = {
         model._meta.model_name
         for model in apps.get_app_config("events").get_models()
-        if not model._meta.model_name.startswith("historical")
-        and not model._meta.auto_created
+        if not model._meta.model_name.startswith("historical") and not model._meta.auto_created
     }
     assert concrete == set(MODEL_NAMES)
 
