@@ -97,7 +97,7 @@ class PublishableForm(VersionedModelForm):
     is_revert = False
 
     correction_note = forms.CharField(
-        label="Public note",
+        label="Note for readers on this change",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown to readers. Required to withdraw, and to change anything already "
