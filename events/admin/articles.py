@@ -46,7 +46,11 @@ class ArticleIngestForm(PublishableForm):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")
-        pasted = cleaned.get("raw_text") or ""
+        # Browsers send a textarea's line breaks as CRLF whatever was pasted (HTML form
+        # encoding); undo only that, so a pasted and an uploaded copy of one report are the
+        # same text (and the second is refused as a duplicate). Nothing else is touched.
+        pasted = (cleaned.get("raw_text") or "").replace("\r\n", "\n")
+        cleaned["raw_text"] = pasted
         if upload is not None:
             if pasted.strip():
                 self.add_error("upload", "Paste the text or upload a file, not both.")

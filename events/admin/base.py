@@ -114,6 +114,9 @@ class PublishableForm(VersionedModelForm):
                 .values_list("status", flat=True)
                 .first()
             )
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Leave blank to derive it from the name or title."
         if "status" in self.fields and not user_can_publish(self.user, self._meta.model):
             field = self.fields["status"]
             field.choices = [
@@ -272,6 +275,12 @@ class PublishableAdmin(HistoryAdmin):
     readonly_fields = ("public_note", "first_published_at", "created_at", "updated_at")
     view_on_site = True
     save_on_top = True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and getattr(obj, "first_published_at", None) and hasattr(obj, "slug"):
+            fields += ("slug",)  # frozen once published: public links must keep working
+        return fields
 
     def has_publish_permission(self, request):
         return user_can_publish(request.user, self.model)

@@ -84,6 +84,38 @@ def test_a_failing_inline_leaves_the_parent_unchanged(editor_client):
     assert Participation.objects.filter(event=event).count() == 1
 
 
+EMPTY_EVENT_INLINES = {
+    f"{p}-{k}": v
+    for p in ("participations", "claims", "claims-2", "children", "relations_out")
+    for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+}
+
+
+@pytest.mark.django_db
+def test_editor_adds_an_event_and_the_slug_is_derived(editor_client, editor):
+    add = editor_client.get(reverse("admin:events_event_add"))
+    prefixes = {i.formset.prefix for i in add.context["inline_admin_formsets"]}
+    assert prefixes == {p.rsplit("-", 2)[0] for p in EMPTY_EVENT_INLINES} | {"claims-2"}
+    response = editor_client.post(
+        reverse("admin:events_event_add"),
+        {
+            "title": "Day of national mourning",
+            "event_type": "mourning",
+            "start_0": "2024-03-24",
+            "start_1": "00:00:00",
+            "start_precision": "day",
+            "timezone": "Europe/Moscow",
+            "status": "draft",
+            "slug": "",
+            **EMPTY_EVENT_INLINES,
+        },
+    )
+    assert response.status_code == 302, errors_of(response)
+    event = Event.objects.get(title="Day of national mourning")
+    assert event.slug.startswith("day-of-national-mourning")
+    assert event.history.get().history_user == editor
+
+
 @pytest.mark.django_db
 def test_bad_input_is_a_form_error_and_saves_nothing(editor_client):
     before = Event.objects.count()
@@ -100,17 +132,7 @@ def test_bad_input_is_a_form_error_and_saves_nothing(editor_client):
             "end_precision": "minute",
             "timezone": "Europe/Moscow",
             "status": "draft",
-            **{
-                f"{p}-{k}": v
-                for p in (
-                    "participations",
-                    "claims",
-                    "claims-2",
-                    "children",
-                    "relations_out",
-                )
-                for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
-            },
+            **EMPTY_EVENT_INLINES,
         },
     )
     assert response.status_code == 200

@@ -13,7 +13,17 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from events.models import ActorAlias, Claim, ClaimSource, Mention, Status
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Claim,
+    ClaimSource,
+    Event,
+    Location,
+    Mention,
+    Status,
+)
 from tests import factories as f
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,7 +40,9 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-REPORT = (ROOT / "tests" / "data" / "crocus-city-hall-report.txt").read_text()
+# The report as scraped from another page: a share bar more than the copy load_crocus stores,
+# so its raw text is new (the same text twice is refused) while its cleaned text is the same.
+REPORT = (ROOT / "tests" / "data" / "crocus-city-hall-report.txt").read_text() + "\nShare this\n"
 PASSAGE = (
     "Meanwhile, Ukrainian President Volodymyr Zelensky has repudiated attempts to attribute "
     "blame to Ukraine, highlighting the geopolitical sensitivities at play."
@@ -57,12 +69,18 @@ def newsroom(db):
     for username, group in (("edna", "Editors"), ("paul", "Publishers")):
         user = User.objects.create_user(username, password=f"{username}-pass-1234", is_staff=True)
         user.groups.add(Group.objects.get(name=group))
-    zelensky = f.ActorFactory(name="Volodymyr Zelensky", kind="person")
-    ActorAlias.objects.create(actor=zelensky, name="Зеленський", language="uk")
-    f.ActorFactory(name="Vladimir Putin", kind="person")
-    krasnogorsk = f.LocationFactory(name="Krasnogorsk")
-    venue = f.LocationFactory(name="Crocus City Hall", kind="venue", parent=krasnogorsk)
-    event = f.EventFactory(title="Crocus City Hall attack", location=venue)
+    # Use the Crocus record where it is loaded; build the few rows needed where it is not.
+    zelensky = Actor.objects.filter(slug="volodymyr-zelensky").first()
+    if zelensky is None:
+        zelensky = f.ActorFactory(name="Volodymyr Zelensky", kind="person")
+        ActorAlias.objects.create(actor=zelensky, name="Зеленський", language="uk")
+    venue = Location.objects.filter(slug="crocus-city-hall").first()
+    if venue is None:
+        krasnogorsk = f.LocationFactory(name="Krasnogorsk")
+        venue = f.LocationFactory(name="Crocus City Hall", kind="venue", parent=krasnogorsk)
+    event = Event.objects.filter(slug="crocus-city-hall-attack").first()
+    if event is None:
+        event = f.EventFactory(title="Crocus City Hall attack", location=venue)
     return {"zelensky": zelensky, "event": event}
 
 
@@ -92,14 +110,21 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         assert "Now confirm which known actors and places" in page.content()
 
         # Confirm the mentions the report really makes.
+        article = Article.objects.get(raw_text=REPORT)
         rows = page.locator("tr.mention-row")
-        assert rows.filter(has_text="Volodymyr Zelensky").count() >= 1
+        zelensky_key = f"actor:{newsroom['zelensky'].pk}:"
+        venue_key = f"location:{newsroom['event'].location_id}:"
+        assert page.locator(f"tr[data-key^='{zelensky_key}']").count() >= 1
         assert rows.filter(has_text="Crocus City Hall").count() >= 1
-        rows.filter(has_text="Volodymyr Zelensky").first.locator("input").check()
-        rows.filter(has_text="Crocus City Hall").first.locator("input").check()
+        page.locator(f"tr[data-key^='{zelensky_key}'] input").first.check()
+        page.locator(f"tr[data-key^='{venue_key}'] input").first.check()
         page.click("input[name=_confirm]")
         page.wait_for_selector("text=2 mention(s) confirmed")
-        assert Mention.objects.filter(confirmed=True).count() == 2
+        confirmed = Mention.objects.filter(article=article, confirmed=True)
+        assert {m.actor_id or m.location_id for m in confirmed} == {
+            newsroom["zelensky"].pk,
+            newsroom["event"].location_id,
+        }
 
         # Quote: select the passage in the cleaned text, as an editor would with the mouse.
         page.click("#quote-link")
@@ -121,7 +146,7 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         )
         assert page.input_value("#id_passage") == PASSAGE
         assert page.input_value("#id_start") != ""
-        page.select_option("#id_speaker", label="Volodymyr Zelensky")
+        page.select_option("#id_speaker", str(newsroom["zelensky"].pk))
         page.click("#quote-form input[type=submit]")
         page.wait_for_url(re.compile(r".*/admin/events/claim/add/.*"))
 
@@ -130,14 +155,16 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         page.select_option("#id_kind", "denial")
         page.select_option("#id_mode", "quote")
         page.click(".field-event .select2-selection")
-        page.fill(".select2-search__field", "Crocus")
-        page.click(".select2-results__option:has-text('Crocus City Hall attack')")
+        title = newsroom["event"].title
+        page.fill(".select2-search__field", title)
+        exact = re.compile("^" + re.escape(title) + "$")
+        page.locator(".select2-results__option", has_text=exact).first.click()
         page.fill("#id_made_at_0", "2024-03-23")
         page.fill("#id_made_at_1", "12:00:00")
         page.click("input[name=_save]")
         page.wait_for_url(re.compile(r".*/admin/events/claim/$"))
 
-        claim = Claim.objects.get(text=PASSAGE)
+        claim = Claim.objects.get(text=PASSAGE, sources__article=article)
         assert claim.event == newsroom["event"]
         assert claim.speaker == newsroom["zelensky"]
         assert claim.status == Status.DRAFT
@@ -173,7 +200,7 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         response = reader.goto(public_url)
         assert response.status == 200
         body = reader.content()
-        assert "Volodymyr Zelensky" in body
+        assert newsroom["zelensky"].name in body
         assert PASSAGE[:60] in body
         reader_context.close()
     except Exception:

@@ -10,20 +10,21 @@ from tests import factories as f
 
 @pytest.mark.django_db
 def test_the_longest_name_wins_and_words_must_be_whole():
-    f.ActorFactory(name="Islamic State")
-    isk = f.ActorFactory(name="Islamic State Khorasan Province")
-    ActorAlias.objects.create(actor=isk, name="ISIS-K")
-    f.LocationFactory(name="Moscow")
+    # Invented names, so the Crocus record loaded in every test database does not interfere.
+    f.ActorFactory(name="Alpha Front")
+    branch = f.ActorFactory(name="Alpha Front Northern Branch")
+    ActorAlias.objects.create(actor=branch, name="AF-N")
+    f.LocationFactory(name="Zedtown")
     article = article_ingest(
-        raw_text="Islamic State Khorasan Province (ISIS-K) struck near Moscow; Moscowians "
-        "mourned. Islamic State praised it.",
+        raw_text="Alpha Front Northern Branch (AF-N) struck near Zedtown; Zedtowners "
+        "mourned. Alpha Front praised it.",
     )
     found = [(c.surface, c.entity_name) for c in article_find_mentions(article=article)]
     assert found == [
-        ("Islamic State Khorasan Province", "Islamic State Khorasan Province"),
-        ("ISIS-K", "Islamic State Khorasan Province"),
-        ("Moscow", "Moscow"),
-        ("Islamic State", "Islamic State"),
+        ("Alpha Front Northern Branch", "Alpha Front Northern Branch"),
+        ("AF-N", "Alpha Front Northern Branch"),
+        ("Zedtown", "Zedtown"),
+        ("Alpha Front", "Alpha Front"),
     ]
 
 
