@@ -128,17 +128,22 @@ class Article(SluggedModel, PublishableModel):
             raise ValidationError(
                 {"raw_text": "The text as received cannot be changed; ingest a new article."}
             )
+        self._derive()
 
-    def save(self, *args, **kwargs):
-        stored = self._stored_raw_text()
-        if stored and stored != self.raw_text:
-            raise ValidationError("The text as received cannot be changed once stored.")
+    def _derive(self) -> None:
+        """Fields computed from the raw text, once, at write time."""
         if self.url == "":
             self.url = None
         self.clean_text = clean_report_text(self.raw_text)
         self.raw_text_sha256 = (
             hashlib.sha256(self.raw_text.encode()).hexdigest() if self.raw_text else None
         )
+
+    def save(self, *args, **kwargs):
+        stored = self._stored_raw_text()
+        if stored and stored != self.raw_text:
+            raise ValidationError("The text as received cannot be changed once stored.")
+        self._derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "clean_text", "raw_text_sha256"}

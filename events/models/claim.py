@@ -130,9 +130,13 @@ class ClaimQuerySet(PublishableQuerySet):
     def figures(self):
         return self.filter(kind=ClaimKind.FIGURE)
 
-    def known_on(self, day: dt.date):
-        """Claims made on or before ``day`` (what was known then)."""
-        return self.filter(made_at__date__lte=day)
+    def known_on(self, day: dt.date, tz: dt.tzinfo = dt.UTC):
+        """Claims made on or before ``day`` (what was known then), the day ending in ``tz``.
+
+        Pass the event's time zone so "on 23 March" means 23 March where it happened.
+        """
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return self.filter(made_at__lt=end)
 
     def search(self, query: str):
         from events.search import search_queryset
@@ -224,6 +228,12 @@ class Claim(PublishableModel):
         blank=True,
         db_index=True,
         help_text="For figures: the time the count refers to (UTC).",
+    )
+    figure_as_of_precision = models.CharField(
+        max_length=8,
+        choices=Precision.choices,
+        blank=True,
+        help_text="For figures: how much of the as-of time is known.",
     )
     import_key = models.SlugField(
         max_length=80,

@@ -24,3 +24,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Issue 2 (deployment): load balancers and container health checks probe /healthz over
+# plain HTTP from inside the network; answer them instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

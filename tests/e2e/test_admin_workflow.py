@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 # The report as scraped from another page: a share bar more than the copy load_crocus stores,
 # so its raw text is new (the same text twice is refused) while its cleaned text is the same.
-REPORT = (ROOT / "tests" / "data" / "crocus-city-hall-report.txt").read_text() + "\nShare this\n"
+REPORT = (ROOT / "events" / "data" / "crocus" / "report.txt").read_text() + "\nShare this\n"
 PASSAGE = (
     "Meanwhile, Ukrainian President Volodymyr Zelensky has repudiated attempts to attribute "
     "blame to Ukraine, highlighting the geopolitical sensitivities at play."

@@ -1,0 +1,15 @@
+"""Gunicorn settings shared by the Docker image's CMD and bin/start.
+
+Read from the environment (gunicorn's own conventions where it has one):
+``GUNICORN_BIND`` (default ``0.0.0.0:8000``, the container's port), ``WEB_CONCURRENCY``
+(worker processes, default 2), ``GUNICORN_TIMEOUT`` (seconds, default 30).
+"""
+
+import os
+
+bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Logs to stdout/stderr, where docker compose (and the deploy test) collect them.
+accesslog = "-"
+errorlog = "-"
