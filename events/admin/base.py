@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import PublishableModel, Status
@@ -145,11 +146,14 @@ class PublishableForm(VersionedModelForm):
         if new == Status.PUBLISHED and old == Status.WITHDRAWN and not note:
             self.add_error(NOTE_FIELD, "Tell readers why this is published again.")
         if new == Status.PUBLISHED and old != Status.PUBLISHED:
-            problems = [
-                f"{self.fields[name].label} “{value}” is {value.get_status_display()}"
-                for name, value in cleaned.items()
-                if isinstance(value, PublishableModel) and value.status != Status.PUBLISHED
-            ]
+            problems = []
+            for name, value in cleaned.items():
+                rows = value if isinstance(value, QuerySet) else [value]
+                problems += [
+                    f"{self.fields[name].label} “{row}” is {row.get_status_display()}"
+                    for row in rows
+                    if isinstance(row, PublishableModel) and row.status != Status.PUBLISHED
+                ]
             if problems:
                 self.add_error("status", "Publish these first: " + "; ".join(problems) + ".")
         changed = self.is_revert or self.changed_data

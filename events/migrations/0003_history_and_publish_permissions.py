@@ -10,465 +10,2128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('events', '0002_claim_figure_as_of_precision'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("events", "0002_claim_figure_as_of_precision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='actor',
-            options={'ordering': ['name'], 'permissions': [('publish_actor', 'Can publish, withdraw and correct actors'), ('merge_actor', 'Can merge duplicate actors')]},
+            name="actor",
+            options={
+                "ordering": ["name"],
+                "permissions": [
+                    ("publish_actor", "Can publish, withdraw and correct actors"),
+                    ("merge_actor", "Can merge duplicate actors"),
+                ],
+            },
         ),
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['-published_on', 'headline'], 'permissions': [('publish_article', 'Can publish, withdraw and correct articles')]},
+            name="article",
+            options={
+                "ordering": ["-published_on", "headline"],
+                "permissions": [("publish_article", "Can publish, withdraw and correct articles")],
+            },
         ),
         migrations.AlterModelOptions(
-            name='claim',
-            options={'ordering': ['made_at', 'id'], 'permissions': [('publish_claim', 'Can publish, withdraw and correct claims')]},
+            name="claim",
+            options={
+                "ordering": ["made_at", "id"],
+                "permissions": [("publish_claim", "Can publish, withdraw and correct claims")],
+            },
         ),
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['-start'], 'permissions': [('publish_event', 'Can publish, withdraw and correct events')]},
+            name="event",
+            options={
+                "ordering": ["-start"],
+                "permissions": [("publish_event", "Can publish, withdraw and correct events")],
+            },
         ),
         migrations.AlterModelOptions(
-            name='location',
-            options={'ordering': ['name'], 'permissions': [('publish_location', 'Can publish, withdraw and correct locations'), ('merge_location', 'Can merge duplicate locations')]},
+            name="location",
+            options={
+                "ordering": ["name"],
+                "permissions": [
+                    ("publish_location", "Can publish, withdraw and correct locations"),
+                    ("merge_location", "Can merge duplicate locations"),
+                ],
+            },
         ),
         migrations.CreateModel(
-            name='HistoricalActor',
+            name="HistoricalActor",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120)),
-                ('name', models.CharField(help_text='Usual English name.', max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('armed_group', 'Armed group'), ('state_body', 'State body or agency'), ('government', 'Government'), ('media_outlet', 'Media outlet'), ('court', 'Court'), ('group', 'Group of people'), ('other', 'Other')], db_index=True, help_text='What sort of actor this is.', max_length=16)),
-                ('description', models.TextField(blank=True, help_text='Who this is, in a sentence or two.')),
-                ('wikidata_qid', models.CharField(blank=True, help_text='Wikidata identifier (Q…), where known.', max_length=16, null=True, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata identifier looks like Q42: a Q and a number.')], verbose_name='Wikidata QID')),
-                ('website', models.URLField(blank=True, help_text='Official website, if any.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                    ),
+                ),
+                ("name", models.CharField(help_text="Usual English name.", max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("armed_group", "Armed group"),
+                            ("state_body", "State body or agency"),
+                            ("government", "Government"),
+                            ("media_outlet", "Media outlet"),
+                            ("court", "Court"),
+                            ("group", "Group of people"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        help_text="What sort of actor this is.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Who this is, in a sentence or two."),
+                ),
+                (
+                    "wikidata_qid",
+                    models.CharField(
+                        blank=True,
+                        help_text="Wikidata identifier (Q…), where known.",
+                        max_length=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]*$",
+                                "A Wikidata identifier looks like Q42: a Q and a number.",
+                            )
+                        ],
+                        verbose_name="Wikidata QID",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, help_text="Official website, if any.")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical actor',
-                'verbose_name_plural': 'historical actors',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical actor",
+                "verbose_name_plural": "historical actors",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalActorAlias',
+            name="HistoricalActorAlias",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('name', models.CharField(help_text='The alternative name, as written.', max_length=200)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 language tag of the name (en, ru, uk…).', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('script', models.CharField(blank=True, help_text='ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.', max_length=4, validators=[django.core.validators.RegexValidator('^[A-Z][a-z]{3}$', 'Use an ISO 15924 script code such as Latn, Cyrl or Arab.')])),
-                ('is_abbreviation', models.BooleanField(default=False, help_text='Whether the alias is an acronym or abbreviation (IS-K, FSB).')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text='The actor.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The alternative name, as written.", max_length=200
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][a-z]{3}$",
+                                "Use an ISO 15924 script code such as Latn, Cyrl or Arab.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "is_abbreviation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether the alias is an acronym or abbreviation (IS-K, FSB).",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The actor.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical actor alias',
-                'verbose_name_plural': 'historical actor aliases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical actor alias",
+                "verbose_name_plural": "historical actor aliases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAffiliation',
+            name="HistoricalAffiliation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('branch_of', 'is a branch of'), ('member_of', 'is a member of'), ('leader_of', 'leads'), ('official_of', 'is an official of'), ('spokesperson_for', 'speaks for'), ('part_of', 'is part of'), ('adviser_to', 'advises'), ('citizen_of', 'is a citizen of')], help_text='How the two are linked.', max_length=20)),
-                ('title', models.CharField(blank=True, help_text='Position or title, if any (Director, spokesperson).', max_length=200)),
-                ('start_date', models.DateField(blank=True, help_text='Since when, if known.', null=True)),
-                ('end_date', models.DateField(blank=True, help_text='Until when, if it ended.', null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text='The actor who is affiliated.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, help_text='The actor it is affiliated with.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The article that states this link.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.article')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("branch_of", "is a branch of"),
+                            ("member_of", "is a member of"),
+                            ("leader_of", "leads"),
+                            ("official_of", "is an official of"),
+                            ("spokesperson_for", "speaks for"),
+                            ("part_of", "is part of"),
+                            ("adviser_to", "advises"),
+                            ("citizen_of", "is a citizen of"),
+                        ],
+                        help_text="How the two are linked.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Position or title, if any (Director, spokesperson).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, help_text="Since when, if known.", null=True),
+                ),
+                (
+                    "end_date",
+                    models.DateField(blank=True, help_text="Until when, if it ended.", null=True),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The actor who is affiliated.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The actor it is affiliated with.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The article that states this link.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical affiliation',
-                'verbose_name_plural': 'historical affiliations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical affiliation",
+                "verbose_name_plural": "historical affiliations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120)),
-                ('headline', models.CharField(help_text="The article's headline or title.", max_length=300)),
-                ('raw_text_sha256', models.CharField(blank=True, editable=False, help_text='SHA-256 of the raw text, to refuse the same report twice.', max_length=64, null=True)),
-                ('published_on', models.DateField(blank=True, db_index=True, help_text='The date the publisher published it.', null=True)),
-                ('byline', models.CharField(blank=True, help_text='Author(s), if known.', max_length=200)),
-                ('url', models.URLField(blank=True, help_text='Where the article was published.', max_length=500, null=True)),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('retrieved_at', models.DateTimeField(blank=True, help_text='When newsbase received or retrieved the text.', null=True)),
-                ('provenance_note', models.TextField(blank=True, help_text='How we came by the text, or what is unknown about it (publisher, URL…).')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('publisher', models.ForeignKey(blank=True, db_constraint=False, help_text='The outlet (an actor) that published it, if known.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "headline",
+                    models.CharField(help_text="The article's headline or title.", max_length=300),
+                ),
+                (
+                    "raw_text_sha256",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="SHA-256 of the raw text, to refuse the same report twice.",
+                        max_length=64,
+                        null=True,
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The date the publisher published it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "byline",
+                    models.CharField(blank=True, help_text="Author(s), if known.", max_length=200),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the article was published.",
+                        max_length=500,
+                        null=True,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text.",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "retrieved_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When newsbase received or retrieved the text.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "provenance_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="How we came by the text, or what is unknown about it (publisher, URL…).",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The outlet (an actor) that published it, if known.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaim',
+            name="HistoricalClaim",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('kind', models.CharField(choices=[('responsibility', 'Claim of responsibility'), ('accusation', 'Accusation'), ('denial', 'Denial'), ('figure', 'Figure'), ('warning', 'Warning'), ('assessment', 'Assessment'), ('statement', 'Statement'), ('announcement', 'Announcement'), ('attribution', 'Attribution')], db_index=True, help_text='What sort of claim.', max_length=16)),
-                ('text', models.TextField(help_text='What the speaker said: their words if quoted, else a faithful paraphrase.')),
-                ('mode', models.CharField(choices=[('quote', 'Direct quote'), ('paraphrase', 'Paraphrase')], default='paraphrase', help_text="Whether the text is the speaker's own words or a paraphrase.", max_length=12)),
-                ('language', models.CharField(default='en', help_text='BCP 47 language tag of the text.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('made_at', models.DateTimeField(db_index=True, help_text='When the speaker made the claim (UTC), as exact as known.')),
-                ('made_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], default='day', help_text='How much of made_at is known.', max_length=8)),
-                ('venue', models.CharField(blank=True, help_text='Where or how it was said (a televised address, Telegram, a press briefing).', max_length=200)),
-                ('assessment', models.CharField(choices=[('unverified', 'Unverified'), ('corroborated', 'Corroborated'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('false', 'False')], db_index=True, default='unverified', help_text="The newsroom's own assessment, kept apart from what the speaker asserts.", max_length=16)),
-                ('assessment_note', models.TextField(blank=True, help_text='Why the newsroom assesses it so (shown to readers).')),
-                ('figure_metric', models.CharField(blank=True, choices=[('killed', 'Killed'), ('injured', 'Injured'), ('hospitalised', 'Hospitalised'), ('missing', 'Missing'), ('detained', 'Detained'), ('charged', 'Charged')], help_text='For figures: what is counted (killed, injured…).', max_length=16)),
-                ('figure_value', models.PositiveIntegerField(blank=True, help_text='For figures: the number stated.', null=True)),
-                ('figure_qualifier', models.CharField(blank=True, choices=[('exact', 'exactly'), ('at_least', 'at least'), ('over', 'over'), ('about', 'about')], help_text='For figures: exactly, at least, over or about.', max_length=10)),
-                ('figure_as_of', models.DateTimeField(blank=True, db_index=True, help_text='For figures: the time the count refers to (UTC).', null=True)),
-                ('figure_as_of_precision', models.CharField(blank=True, choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], help_text='For figures: how much of the as-of time is known.', max_length=8)),
-                ('import_key', models.SlugField(blank=True, editable=False, help_text='Stable key of a claim loaded from a record file, so reloading is idempotent.', max_length=80, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, help_text='The event the claim is about.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, db_constraint=False, help_text='Who made the claim (a person, body or outlet). Required: every claim has one.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("responsibility", "Claim of responsibility"),
+                            ("accusation", "Accusation"),
+                            ("denial", "Denial"),
+                            ("figure", "Figure"),
+                            ("warning", "Warning"),
+                            ("assessment", "Assessment"),
+                            ("statement", "Statement"),
+                            ("announcement", "Announcement"),
+                            ("attribution", "Attribution"),
+                        ],
+                        db_index=True,
+                        help_text="What sort of claim.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What the speaker said: their words if quoted, else a faithful paraphrase."
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("quote", "Direct quote"), ("paraphrase", "Paraphrase")],
+                        default="paraphrase",
+                        help_text="Whether the text is the speaker's own words or a paraphrase.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="BCP 47 language tag of the text.",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "made_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        help_text="When the speaker made the claim (UTC), as exact as known.",
+                    ),
+                ),
+                (
+                    "made_precision",
+                    models.CharField(
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        default="day",
+                        help_text="How much of made_at is known.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where or how it was said (a televised address, Telegram, a press briefing).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("corroborated", "Corroborated"),
+                            ("confirmed", "Confirmed"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                        ],
+                        db_index=True,
+                        default="unverified",
+                        help_text="The newsroom's own assessment, kept apart from what the speaker asserts.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "assessment_note",
+                    models.TextField(
+                        blank=True, help_text="Why the newsroom assesses it so (shown to readers)."
+                    ),
+                ),
+                (
+                    "figure_metric",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("killed", "Killed"),
+                            ("injured", "Injured"),
+                            ("hospitalised", "Hospitalised"),
+                            ("missing", "Missing"),
+                            ("detained", "Detained"),
+                            ("charged", "Charged"),
+                        ],
+                        help_text="For figures: what is counted (killed, injured…).",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "figure_value",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="For figures: the number stated.", null=True
+                    ),
+                ),
+                (
+                    "figure_qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "exactly"),
+                            ("at_least", "at least"),
+                            ("over", "over"),
+                            ("about", "about"),
+                        ],
+                        help_text="For figures: exactly, at least, over or about.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "figure_as_of",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="For figures: the time the count refers to (UTC).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "figure_as_of_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        help_text="For figures: how much of the as-of time is known.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "import_key",
+                    models.SlugField(
+                        blank=True,
+                        editable=False,
+                        help_text="Stable key of a claim loaded from a record file, so reloading is idempotent.",
+                        max_length=80,
+                        null=True,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The event the claim is about.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who made the claim (a person, body or outlet). Required: every claim has one.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim',
-                'verbose_name_plural': 'historical claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim",
+                "verbose_name_plural": "historical claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaim_about_actors',
+            name="HistoricalClaim_about_actors",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.claim')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='events.historicalclaim')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.claim",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="events.historicalclaim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalClaim_about_actors',
+                "verbose_name": "HistoricalClaim_about_actors",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaimRelation',
+            name="HistoricalClaimRelation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('supports', 'supports'), ('contradicts', 'contradicts'), ('updates', 'updates')], help_text='How they relate.', max_length=12)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('from_claim', models.ForeignKey(blank=True, db_constraint=False, help_text='The claim that supports or contradicts.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_claim', models.ForeignKey(blank=True, db_constraint=False, help_text='The claim supported or contradicted.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.claim')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supports", "supports"),
+                            ("contradicts", "contradicts"),
+                            ("updates", "updates"),
+                        ],
+                        help_text="How they relate.",
+                        max_length=12,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "from_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The claim that supports or contradicts.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The claim supported or contradicted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim relation',
-                'verbose_name_plural': 'historical claim relations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim relation",
+                "verbose_name_plural": "historical claim relations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaimSource',
+            name="HistoricalClaimSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('passage', models.TextField(blank=True, help_text='The passage of the article that reports the claim, quoted exactly from its cleaned text. Blank only for a citation whose text we do not hold.')),
-                ('start_offset', models.PositiveIntegerField(blank=True, help_text="Where the passage starts in the article's cleaned text (characters).", null=True)),
-                ('end_offset', models.PositiveIntegerField(blank=True, help_text="Where the passage ends in the article's cleaned text (characters).", null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, help_text='The article that reports it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.article')),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, help_text='The claim reported.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "passage",
+                    models.TextField(
+                        blank=True,
+                        help_text="The passage of the article that reports the claim, quoted exactly from its cleaned text. Blank only for a citation whose text we do not hold.",
+                    ),
+                ),
+                (
+                    "start_offset",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Where the passage starts in the article's cleaned text (characters).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "end_offset",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Where the passage ends in the article's cleaned text (characters).",
+                        null=True,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The article that reports it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The claim reported.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim source',
-                'verbose_name_plural': 'historical claim sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim source",
+                "verbose_name_plural": "historical claim sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCorrection',
+            name="HistoricalCorrection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('object_id', models.PositiveBigIntegerField(help_text='Id of the corrected object.')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('withdrawal', 'Withdrawal'), ('update', 'Update')], default='correction', help_text='Correction, withdrawal or update.', max_length=12)),
-                ('note', models.TextField(help_text='What changed and why, as readers will see it.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, help_text='The editor who made the change.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('content_type', models.ForeignKey(blank=True, db_constraint=False, help_text='Type of the corrected object.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.PositiveBigIntegerField(help_text="Id of the corrected object."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("withdrawal", "Withdrawal"),
+                            ("update", "Update"),
+                        ],
+                        default="correction",
+                        help_text="Correction, withdrawal or update.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(help_text="What changed and why, as readers will see it."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The editor who made the change.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Type of the corrected object.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical correction',
-                'verbose_name_plural': 'historical corrections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical correction",
+                "verbose_name_plural": "historical corrections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvent',
+            name="HistoricalEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120)),
-                ('title', models.CharField(help_text='Short factual title.', max_length=300)),
-                ('summary', models.TextField(blank=True, help_text='What happened, in a paragraph.')),
-                ('event_type', models.CharField(choices=[('attack', 'Attack'), ('claim_of_responsibility', 'Claim of responsibility'), ('arrest', 'Arrest or detention'), ('statement', 'Statement'), ('warning', 'Warning'), ('mourning', 'Mourning'), ('investigation', 'Investigation'), ('court_hearing', 'Court hearing'), ('trial', 'Trial'), ('verdict', 'Verdict'), ('other', 'Other')], db_index=True, help_text='Kind of event, from the controlled vocabulary.', max_length=32, verbose_name='type')),
-                ('start', models.DateTimeField(db_index=True, help_text='When it began (stored in UTC); only as exact as start_precision says.')),
-                ('start_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], default='day', help_text='How much of the start is known (year, month, day or minute).', max_length=8)),
-                ('end', models.DateTimeField(blank=True, help_text='When it ended, if it lasted (not before the start).', null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day'), ('minute', 'Minute')], help_text='How much of the end is known; required when an end is given.', max_length=8)),
-                ('timezone', models.CharField(default='UTC', help_text='IANA time zone where it happened, for showing local time (Europe/Moscow).', max_length=64, validators=[events.models.common.validate_timezone])),
-                ('featured', models.BooleanField(default=False, help_text='Shown first on the home page.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, db_constraint=False, help_text='Primary place where it happened.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.location')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text="The larger event this one is part of (a detention within an attack's story).", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                    ),
+                ),
+                ("title", models.CharField(help_text="Short factual title.", max_length=300)),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="What happened, in a paragraph."),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("attack", "Attack"),
+                            ("claim_of_responsibility", "Claim of responsibility"),
+                            ("arrest", "Arrest or detention"),
+                            ("statement", "Statement"),
+                            ("warning", "Warning"),
+                            ("mourning", "Mourning"),
+                            ("investigation", "Investigation"),
+                            ("court_hearing", "Court hearing"),
+                            ("trial", "Trial"),
+                            ("verdict", "Verdict"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        help_text="Kind of event, from the controlled vocabulary.",
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateTimeField(
+                        db_index=True,
+                        help_text="When it began (stored in UTC); only as exact as start_precision says.",
+                    ),
+                ),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        default="day",
+                        help_text="How much of the start is known (year, month, day or minute).",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "end",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When it ended, if it lasted (not before the start).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("year", "Year"),
+                            ("month", "Month"),
+                            ("day", "Day"),
+                            ("minute", "Minute"),
+                        ],
+                        help_text="How much of the end is known; required when an end is given.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        help_text="IANA time zone where it happened, for showing local time (Europe/Moscow).",
+                        max_length=64,
+                        validators=[events.models.common.validate_timezone],
+                    ),
+                ),
+                (
+                    "featured",
+                    models.BooleanField(default=False, help_text="Shown first on the home page."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Primary place where it happened.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.location",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The larger event this one is part of (a detention within an attack's story).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event',
-                'verbose_name_plural': 'historical events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event",
+                "verbose_name_plural": "historical events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEventRelation',
+            name="HistoricalEventRelation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('warned_of', 'warned of'), ('led_to', 'led to'), ('response_to', 'is a response to'), ('part_of', 'is part of'), ('follows', 'follows'), ('related', 'is related to')], help_text='How the two are related.', max_length=16)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, help_text='The article that makes the link, if it is not obvious from the events.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.article')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The event the relation starts from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, help_text='The event it points to.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warned_of", "warned of"),
+                            ("led_to", "led to"),
+                            ("response_to", "is a response to"),
+                            ("part_of", "is part of"),
+                            ("follows", "follows"),
+                            ("related", "is related to"),
+                        ],
+                        help_text="How the two are related.",
+                        max_length=16,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The article that makes the link, if it is not obvious from the events.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The event the relation starts from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The event it points to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event relation',
-                'verbose_name_plural': 'historical event relations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event relation",
+                "verbose_name_plural": "historical event relations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLocation',
+            name="HistoricalLocation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Workflow state. Only published rows are shown to readers and API clients.', max_length=16)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, help_text='When this row was first published; its slug is frozen from then on.', null=True)),
-                ('public_note', models.TextField(blank=True, help_text='Note shown to readers on withdrawal or correction of published content.')),
-                ('slug', models.SlugField(help_text='URL identifier. Derived from the name; cannot change once published.', max_length=120)),
-                ('name', models.CharField(help_text='Usual English name of the place.', max_length=200)),
-                ('kind', models.CharField(choices=[('venue', 'Venue or building'), ('settlement', 'Village or settlement'), ('city', 'City or town'), ('district', 'District'), ('region', 'Region or province'), ('country', 'Country'), ('area', 'Area or border zone'), ('other', 'Other')], db_index=True, default='other', help_text='What sort of place this is.', max_length=16)),
-                ('description', models.TextField(blank=True, help_text='A short description of the place.')),
-                ('address', models.CharField(blank=True, help_text='Street address, if any.', max_length=300)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, help_text='WGS 84 latitude in degrees, −90 to 90 (north positive).', max_digits=8, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, help_text='WGS 84 longitude in degrees, −180 to 180 (east positive).', max_digits=8, null=True)),
-                ('timezone', models.CharField(blank=True, help_text='IANA time zone of the place (for example Europe/Moscow).', max_length=64, validators=[events.models.common.validate_timezone])),
-                ('wikidata_qid', models.CharField(blank=True, help_text='Wikidata identifier (Q…), where known.', max_length=16, null=True, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata identifier looks like Q42: a Q and a number.')], verbose_name='Wikidata QID')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text="The place this one lies inside (a venue's city, a city's region…).", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.location')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Workflow state. Only published rows are shown to readers and API clients.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When this row was first published; its slug is frozen from then on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Note shown to readers on withdrawal or correction of published content.",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL identifier. Derived from the name; cannot change once published.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="Usual English name of the place.", max_length=200),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("venue", "Venue or building"),
+                            ("settlement", "Village or settlement"),
+                            ("city", "City or town"),
+                            ("district", "District"),
+                            ("region", "Region or province"),
+                            ("country", "Country"),
+                            ("area", "Area or border zone"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        default="other",
+                        help_text="What sort of place this is.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="A short description of the place."),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, help_text="Street address, if any.", max_length=300
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        help_text="WGS 84 latitude in degrees, −90 to 90 (north positive).",
+                        max_digits=8,
+                        null=True,
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        help_text="WGS 84 longitude in degrees, −180 to 180 (east positive).",
+                        max_digits=8,
+                        null=True,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        blank=True,
+                        help_text="IANA time zone of the place (for example Europe/Moscow).",
+                        max_length=64,
+                        validators=[events.models.common.validate_timezone],
+                    ),
+                ),
+                (
+                    "wikidata_qid",
+                    models.CharField(
+                        blank=True,
+                        help_text="Wikidata identifier (Q…), where known.",
+                        max_length=16,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]*$",
+                                "A Wikidata identifier looks like Q42: a Q and a number.",
+                            )
+                        ],
+                        verbose_name="Wikidata QID",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The place this one lies inside (a venue's city, a city's region…).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical location',
-                'verbose_name_plural': 'historical locations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical location",
+                "verbose_name_plural": "historical locations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLocationAlias',
+            name="HistoricalLocationAlias",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('name', models.CharField(help_text='The alternative name, as written.', max_length=200)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 language tag of the name (en, ru, uk…).', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'Use a BCP 47 language tag such as en, ru, uk or pt-BR.')])),
-                ('script', models.CharField(blank=True, help_text='ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.', max_length=4, validators=[django.core.validators.RegexValidator('^[A-Z][a-z]{3}$', 'Use an ISO 15924 script code such as Latn, Cyrl or Arab.')])),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, db_constraint=False, help_text='The place.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.location')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The alternative name, as written.", max_length=200
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                                "Use a BCP 47 language tag such as en, ru, uk or pt-BR.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][a-z]{3}$",
+                                "Use an ISO 15924 script code such as Latn, Cyrl or Arab.",
+                            )
+                        ],
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The place.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical location alias',
-                'verbose_name_plural': 'historical location aliases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical location alias",
+                "verbose_name_plural": "historical location aliases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMention',
+            name="HistoricalMention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('start_offset', models.PositiveIntegerField(help_text='Where the mention starts in the cleaned text (characters).')),
-                ('end_offset', models.PositiveIntegerField(help_text='Where the mention ends in the cleaned text (characters).')),
-                ('surface', models.CharField(help_text='The words as they stand in the text (a name or alias).', max_length=200)),
-                ('confirmed', models.BooleanField(default=False, help_text='Whether an editor confirmed that the text means this entity.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text='The actor mentioned (exactly one of actor and location).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, help_text='The article whose cleaned text mentions the entity.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.article')),
-                ('confirmed_by', models.ForeignKey(blank=True, db_constraint=False, help_text='The editor who confirmed it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, db_constraint=False, help_text='The location mentioned (exactly one of actor and location).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.location')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "start_offset",
+                    models.PositiveIntegerField(
+                        help_text="Where the mention starts in the cleaned text (characters)."
+                    ),
+                ),
+                (
+                    "end_offset",
+                    models.PositiveIntegerField(
+                        help_text="Where the mention ends in the cleaned text (characters)."
+                    ),
+                ),
+                (
+                    "surface",
+                    models.CharField(
+                        help_text="The words as they stand in the text (a name or alias).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether an editor confirmed that the text means this entity.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The actor mentioned (exactly one of actor and location).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The article whose cleaned text mentions the entity.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The editor who confirmed it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The location mentioned (exactly one of actor and location).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical mention',
-                'verbose_name_plural': 'historical mentions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical mention",
+                "verbose_name_plural": "historical mentions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParticipation',
+            name="HistoricalParticipation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('role', models.CharField(choices=[('perpetrator', 'Perpetrator'), ('suspected_perpetrator', 'Suspected perpetrator'), ('claimant', 'Claimed responsibility'), ('organiser', 'Organiser or facilitator (alleged)'), ('victim', 'Victim'), ('responder', 'Responder'), ('detaining_authority', 'Detaining authority'), ('detainee', 'Detained or charged'), ('investigator', 'Investigator'), ('court', 'Court'), ('warner', 'Issued a warning'), ('official', 'Official acting'), ('commentator', 'Commentator')], db_index=True, help_text="The actor's role.", max_length=24)),
-                ('passage', models.TextField(blank=True, help_text='The sentence of the source that states it, quoted exactly.')),
-                ('note', models.CharField(blank=True, help_text='Qualifications, if any.', max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, help_text='The actor taking part.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.actor')),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, help_text='The event.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The article that states this role.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.article')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("perpetrator", "Perpetrator"),
+                            ("suspected_perpetrator", "Suspected perpetrator"),
+                            ("claimant", "Claimed responsibility"),
+                            ("organiser", "Organiser or facilitator (alleged)"),
+                            ("victim", "Victim"),
+                            ("responder", "Responder"),
+                            ("detaining_authority", "Detaining authority"),
+                            ("detainee", "Detained or charged"),
+                            ("investigator", "Investigator"),
+                            ("court", "Court"),
+                            ("warner", "Issued a warning"),
+                            ("official", "Official acting"),
+                            ("commentator", "Commentator"),
+                        ],
+                        db_index=True,
+                        help_text="The actor's role.",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "passage",
+                    models.TextField(
+                        blank=True,
+                        help_text="The sentence of the source that states it, quoted exactly.",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="Qualifications, if any.", max_length=300
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The actor taking part.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The event.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The article that states this role.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participation',
-                'verbose_name_plural': 'historical participations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participation",
+                "verbose_name_plural": "historical participations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSlugRedirect',
+            name="HistoricalSlugRedirect",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, help_text='When this row was created in newsbase.')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, help_text='When this row was last changed in newsbase.')),
-                ('kind', models.CharField(choices=[('actor', 'Actor'), ('location', 'Location'), ('event', 'Event'), ('article', 'Article')], help_text='Type of object.', max_length=10)),
-                ('old_slug', models.SlugField(help_text='The slug that no longer exists.', max_length=120)),
-                ('new_slug', models.SlugField(help_text='The slug to send readers to.', max_length=120)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When this row was created in newsbase.",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="When this row was last changed in newsbase.",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("actor", "Actor"),
+                            ("location", "Location"),
+                            ("event", "Event"),
+                            ("article", "Article"),
+                        ],
+                        help_text="Type of object.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "old_slug",
+                    models.SlugField(help_text="The slug that no longer exists.", max_length=120),
+                ),
+                (
+                    "new_slug",
+                    models.SlugField(help_text="The slug to send readers to.", max_length=120),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical slug redirect',
-                'verbose_name_plural': 'historical slug redirects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical slug redirect",
+                "verbose_name_plural": "historical slug redirects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

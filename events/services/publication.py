@@ -66,6 +66,13 @@ def publishable_check_publishable(*, obj: PublishableModel) -> None:
         target = getattr(obj, field.name)
         if target is not None and target.status != Status.PUBLISHED:
             problems.append(f"{field.verbose_name} “{target}” is {target.get_status_display()}")
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if issubclass(field.related_model, PublishableModel):
+                problems += [
+                    f"{field.verbose_name} “{row}” is {row.get_status_display()}"
+                    for row in getattr(obj, field.name).exclude(status=Status.PUBLISHED)
+                ]
     if problems:
         raise ValidationError(
             "Publish these first (readers would otherwise see them): " + "; ".join(problems) + "."

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsbase.env import env_bool, env_database, env_int, env_list, env_str
+from newsbase.env import env_bool, env_database, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -115,8 +115,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lock a username from one address after 5 wrong passwords, for an hour; a success resets.
 # Failures are stored in the database (not the cache), so every worker shares the count.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -84,6 +84,16 @@ def test_a_claim_whose_speaker_is_a_draft_cannot_be_published(publisher_client):
 
 
 @pytest.mark.django_db
+def test_a_claim_about_a_draft_actor_cannot_be_published(publisher_client):
+    claim = f.ClaimFactory(status=Status.REVIEW)
+    claim.about_actors.add(f.ActorFactory(status=Status.DRAFT, name="Secret suspect"))
+    response = change(publisher_client, claim, status="published")
+    assert "Secret suspect" in errors_of(response)
+    claim.refresh_from_db()
+    assert claim.status == Status.REVIEW
+
+
+@pytest.mark.django_db
 def test_withdrawal_needs_a_public_note_and_writes_a_correction(publisher_client, publisher):
     claim = f.ClaimFactory(status=Status.PUBLISHED)
     response = change(publisher_client, claim, status="withdrawn")
