@@ -75,3 +75,44 @@ def test_view_on_site_links_to_the_public_page(admin_client):
     followed = admin_client.get(link)
     assert followed.status_code == 302
     assert followed["Location"].endswith(event.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_the_crocus_event_page_shows_its_inlines(admin_client, editor_client, crocus):
+    url = reverse("admin:events_event_change", args=[crocus.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    inlines = {
+        i.opts.verbose_name_plural: len(i.formset.initial_forms)
+        for i in response.context["inline_admin_formsets"]
+    }
+    assert inlines["participants"] > 0
+    assert inlines["claims"] > 0
+    assert inlines["figures"] > 0
+    assert inlines["sub-events"] > 0
+    # Editors see the published record read-only.
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+
+
+@pytest.mark.django_db
+def test_article_history_reverts_without_copying_the_text(publisher_client, crocus):
+    from events.models import Article
+    from tests.admin.conftest import form_data
+
+    article = Article.objects.exclude(raw_text="").first()
+    url = reverse("admin:events_article_change", args=[article.pk])
+    data = form_data(publisher_client.get(url))
+    data.update(byline="Someone Else", correction_note="Byline corrected.")
+    assert publisher_client.post(url, data).status_code == 302
+    first = article.history.order_by("history_date").first()
+    revert_url = reverse("admin:events_article_simple_history", args=[article.pk, first.pk])
+    revert_page = publisher_client.get(revert_url)
+    revert = form_data(revert_page)
+    revert["correction_note"] = "Byline restored."
+    assert publisher_client.post(revert_url, revert).status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.byline == article.byline
+    assert restored.raw_text == article.raw_text
+    assert restored.public_note == "Byline restored."
