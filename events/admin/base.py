@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import PublishableModel, Status
@@ -271,11 +272,43 @@ def publish_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, f"Not published: {line}", messages.ERROR)
 
 
+@admin.action(description="Withdraw selected, with a note for readers…", permissions=["publish"])
+def withdraw_selected(modeladmin, request, queryset):
+    published = queryset.filter(status=Status.PUBLISHED)
+    note = request.POST.get("public_note", "").strip()
+    error = ""
+    if "confirm_withdraw" in request.POST:
+        if not note:
+            error = "Tell readers why these are withdrawn."
+        else:
+            with transaction.atomic():
+                for obj in published:
+                    publishable_withdraw(obj=obj, user=request.user, note=note)
+            modeladmin.message_user(
+                request, f"{len(published)} withdrawn with a public note.", messages.SUCCESS
+            )
+            return None
+    if not published.exists():
+        modeladmin.message_user(request, "None of the selected is published.", messages.ERROR)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": f"Withdraw {modeladmin.model._meta.verbose_name_plural}",
+        "queryset": queryset,
+        "published": published,
+        "note": note,
+        "error": error,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/events/withdraw.html", context)
+
+
 class PublishableAdmin(HistoryAdmin):
     """Events, actors, locations, claims, articles: workflow, public notes, corrections."""
 
     form = PublishableForm
-    actions = [submit_for_review, publish_selected]
+    actions = [submit_for_review, publish_selected, withdraw_selected]
     readonly_fields = ("public_note", "first_published_at", "created_at", "updated_at")
     view_on_site = True
     save_on_top = True

@@ -174,3 +174,27 @@ def test_inline_change_to_published_event_needs_a_note(publisher_client):
     participation.refresh_from_db()
     assert participation.note == "According to the FSB."
     assert corrections_of(event).get().note == "Added who said so."
+
+
+@pytest.mark.django_db
+def test_withdraw_action_asks_for_a_note_then_withdraws(publisher_client, editor_client):
+    claims = [f.ClaimFactory(status=Status.PUBLISHED) for _ in range(2)]
+    url = reverse("admin:events_claim_changelist")
+    selection = {"action": "withdraw_selected", "_selected_action": [c.pk for c in claims]}
+    page = editor_client.get(url)
+    assert "withdraw_selected" not in dict(page.context["action_form"].fields["action"].choices)
+
+    assert publisher_client.post(url, selection).status_code == 200
+    refused = publisher_client.post(url, {**selection, "confirm_withdraw": "1"})
+    assert "Tell readers why" in refused.content.decode()
+    assert all(Claim.objects.get(pk=c.pk).status == Status.PUBLISHED for c in claims)
+
+    note = "Both came from a hoax account."
+    response = publisher_client.post(
+        url, {**selection, "confirm_withdraw": "1", "public_note": note}
+    )
+    assert response.status_code == 302
+    for claim in claims:
+        claim.refresh_from_db()
+        assert (claim.status, claim.public_note) == (Status.WITHDRAWN, note)
+        assert corrections_of(claim).get().kind == CorrectionKind.WITHDRAWAL
