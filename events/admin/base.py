@@ -192,6 +192,14 @@ class VersionedInline:
     extra = 0
     show_change_link = True
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if issubclass(self.model, PublishableModel):
+            # Publishing goes through the row's own form or the list actions, where the
+            # workflow checks run (publisher right, public notes, no draft links).
+            fields += ("status",)
+        return fields
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False

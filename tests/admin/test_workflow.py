@@ -198,3 +198,22 @@ def test_withdraw_action_asks_for_a_note_then_withdraws(publisher_client, editor
         claim.refresh_from_db()
         assert (claim.status, claim.public_note) == (Status.WITHDRAWN, note)
         assert corrections_of(claim).get().kind == CorrectionKind.WITHDRAWAL
+
+
+@pytest.mark.django_db
+def test_an_inline_cannot_publish_around_the_workflow(editor_client):
+    event = f.EventFactory(status=Status.DRAFT)
+    claim = f.ClaimFactory(event=event, status=Status.DRAFT)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    page = editor_client.get(url)
+    claims = next(
+        i.formset
+        for i in page.context["inline_admin_formsets"]
+        if i.opts.verbose_name_plural == "claims"
+    )
+    assert "status" not in claims.forms[0].fields
+    data = form_data(page)
+    data[f"{claims.prefix}-0-status"] = "published"
+    assert editor_client.post(url, data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Status.DRAFT
