@@ -36,6 +36,7 @@ class ActorAdmin(PublishableAdmin):
 
 @admin.register(ActorAlias)
 class ActorAliasAdmin(HistoryAdmin):
+    parent_field = "actor"
     list_display = ("name", "actor", "language", "script", "is_abbreviation")
     list_filter = ("script", "language", "is_abbreviation")
     list_select_related = ("actor",)
@@ -45,6 +46,7 @@ class ActorAliasAdmin(HistoryAdmin):
 
 @admin.register(Affiliation)
 class AffiliationAdmin(HistoryAdmin):
+    parent_field = "actor"
     list_display = ("actor", "kind", "organisation", "title", "start_date", "end_date")
     list_filter = ("kind", "start_date")
     list_select_related = ("actor", "organisation", "source")

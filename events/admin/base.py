@@ -41,6 +41,8 @@ class VersionedModelForm(forms.ModelForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
     always_check_version = False  # the parent form: it is saved even when unchanged
     version_from_db = False  # reverting from history: the instance is an old version
+    user = None  # set by the admin's get_form
+    parent_field = None  # a link row's public owner (a claim source's claim…)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +64,13 @@ class VersionedModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        parent = cleaned.get(self.parent_field) if self.parent_field else None
+        if parent is not None and self.user is not None and not _may_change(self.user, parent):
+            self.add_error(
+                self.parent_field,
+                f"“{parent}” is {parent.get_status_display().lower()}: only publishers "
+                "change what it says.",
+            )
         instance = self.instance
         if instance.pk is None or instance._state.adding:
             return cleaned
@@ -95,7 +104,6 @@ class PublishableForm(VersionedModelForm):
     """The change form of a public entity: the workflow rules, checked before anything saves."""
 
     always_check_version = True
-    user = None  # set by the admin's get_form
     is_revert = False
 
     correction_note = forms.CharField(
@@ -203,24 +211,24 @@ class VersionedInline:
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return _may_change(request, obj)
+        return _may_change(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
         if not super().has_add_permission(request, obj):
             return False
-        return _may_change(request, obj)
+        return _may_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return _may_change(request, obj)
+        return _may_change(request.user, obj)
 
 
-def _may_change(request, obj) -> bool:
+def _may_change(user, obj) -> bool:
     """Published or withdrawn content is changed only by publishers (with a public note)."""
     if obj is None or not isinstance(obj, PublishableModel) or obj.pk is None:
         return True
-    if user_can_publish(request.user, type(obj)):
+    if user_can_publish(user, type(obj)):
         return True
     stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
     return stored not in (Status.PUBLISHED, Status.WITHDRAWN)
@@ -240,6 +248,24 @@ class HistoryAdmin(SearchServiceMixin, SimpleHistoryAdmin):
 
     form = VersionedModelForm
     list_per_page = 50
+    # For link rows (aliases, sources, participations…): the public row they belong to.
+    # While it is published or withdrawn, only publishers change its links.
+    parent_field: str | None = None
+
+    def _parent_locked(self, request, obj) -> bool:
+        if obj is None or not self.parent_field:
+            return False
+        return not _may_change(request.user, getattr(obj, self.parent_field))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._parent_locked(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._parent_locked(
+            request, obj
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -248,7 +274,12 @@ class HistoryAdmin(SearchServiceMixin, SimpleHistoryAdmin):
         return type(
             form.__name__,
             (form,),
-            {"user": request.user, "version_from_db": is_revert, "is_revert": is_revert},
+            {
+                "user": request.user,
+                "version_from_db": is_revert,
+                "is_revert": is_revert,
+                "parent_field": self.parent_field,
+            },
         )
 
 
@@ -331,10 +362,10 @@ class PublishableAdmin(HistoryAdmin):
         return user_can_publish(request.user, self.model)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _may_change(request, obj)
+        return super().has_change_permission(request, obj) and _may_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _may_change(request, obj)
+        return super().has_delete_permission(request, obj) and _may_change(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         user = request.user

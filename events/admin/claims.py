@@ -81,6 +81,7 @@ class ClaimAdmin(PublishableAdmin):
 
 @admin.register(ClaimSource)
 class ClaimSourceAdmin(HistoryAdmin):
+    parent_field = "claim"
     list_display = ("claim", "article", "start_offset", "end_offset")
     list_filter = ("created_at",)
     list_select_related = ("claim__speaker", "article")
@@ -91,6 +92,7 @@ class ClaimSourceAdmin(HistoryAdmin):
 
 @admin.register(ClaimRelation)
 class ClaimRelationAdmin(HistoryAdmin):
+    parent_field = "from_claim"
     list_display = ("from_claim", "kind", "to_claim")
     list_filter = ("kind", "created_at")
     list_select_related = ("from_claim__speaker", "to_claim__speaker")

@@ -122,6 +122,7 @@ class EventAdmin(PublishableAdmin):
 
 @admin.register(EventRelation)
 class EventRelationAdmin(HistoryAdmin):
+    parent_field = "source"
     list_display = ("source", "kind", "target", "article")
     list_filter = ("kind", "created_at")
     list_select_related = ("source", "target", "article")
@@ -132,6 +133,7 @@ class EventRelationAdmin(HistoryAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(HistoryAdmin):
+    parent_field = "event"
     list_display = ("actor", "role", "event", "source")
     list_filter = ("role", "created_at")
     list_select_related = ("actor", "event", "source")

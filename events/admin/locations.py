@@ -27,6 +27,7 @@ class LocationAdmin(PublishableAdmin):
 
 @admin.register(LocationAlias)
 class LocationAliasAdmin(HistoryAdmin):
+    parent_field = "location"
     list_display = ("name", "location", "language", "script")
     list_filter = ("script", "language")
     list_select_related = ("location",)

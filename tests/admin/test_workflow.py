@@ -217,3 +217,27 @@ def test_an_inline_cannot_publish_around_the_workflow(editor_client):
     assert editor_client.post(url, data).status_code == 302
     claim.refresh_from_db()
     assert claim.status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_editors_cannot_change_the_links_of_published_content(editor_client, publisher_client):
+    claim = f.ClaimFactory(status=Status.PUBLISHED)
+    article = f.ArticleFactory()
+    source = f.ClaimSourceFactory(claim=claim, article=article)
+    change_url = reverse("admin:events_claimsource_change", args=[source.pk])
+    assert editor_client.get(change_url).context["has_change_permission"] is False
+    assert publisher_client.get(change_url).context["has_change_permission"] is True
+
+    add_url = reverse("admin:events_claimsource_add")
+    data = {
+        "claim": claim.pk,
+        "article": f.ArticleFactory().pk,
+        "passage": "Something happened and officials spoke.",
+        "start_offset": "",
+        "end_offset": "",
+        "version": "",
+    }
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "only publishers change what it says" in errors_of(response)
+    assert claim.sources.count() == 1
