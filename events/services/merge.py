@@ -22,6 +22,7 @@ from events.models import (
 )
 
 from .history import rows_bulk_update
+from .publication import user_can_publish
 
 
 @dataclass
@@ -38,9 +39,16 @@ def _as_user(obj, user):
     return obj
 
 
-def _check_pair(target, source) -> None:
+def _check_pair(target, source, user) -> None:
     if target.pk == source.pk:
         raise ValidationError("Choose two different records to merge.")
+    public = (Status.PUBLISHED, Status.WITHDRAWN)
+    touches_public = source.status in public or target.status in public
+    if user is not None and touches_public and not user_can_publish(user, type(target)):
+        raise ValidationError(
+            "Merging changes published records: only publishers may do it. Ask one, or "
+            "merge only drafts."
+        )
     if source.status == Status.PUBLISHED and target.status != Status.PUBLISHED:
         raise ValidationError(
             f"“{source}” is published but “{target}” is not: readers following the old link "
@@ -91,7 +99,7 @@ def _move_links(*, target, source, user, reason: str, result: MergeResult) -> No
 
 
 def _merge(*, target, source, user, alias_model, alias_fk: str, kind: str) -> MergeResult:
-    _check_pair(target, source)
+    _check_pair(target, source, user)
     reason = f"Merged “{source}” ({source.slug}) into “{target}” ({target.slug})"
     result = MergeResult(target=target)
     _move_links(target=target, source=source, user=user, reason=reason, result=result)

@@ -9,8 +9,8 @@ from tests import factories as f
 
 @pytest.mark.django_db
 def test_merge_action_asks_which_to_keep_then_merges(editor_client):
-    keep = f.ActorFactory(name="Volodymyr Zelensky")
-    dup = f.ActorFactory(name="Zelenskyy")
+    keep = f.ActorFactory(name="Volodymyr Zelensky", status="draft")
+    dup = f.ActorFactory(name="Zelenskyy", status="draft")
     dup_id, dup_slug = dup.pk, dup.slug
     claim = f.ClaimFactory(speaker=dup)
     url = reverse("admin:events_actor_changelist")
@@ -40,3 +40,20 @@ def test_merge_needs_two_records(editor_client):
     )
     assert "Select at least two records to merge." in response.content.decode()
     assert Actor.objects.filter(pk=actor.pk).exists()
+
+
+@pytest.mark.django_db
+def test_merging_published_records_is_for_publishers(editor_client, publisher_client):
+    keep, dup = f.ActorFactory(name="Islamic State"), f.ActorFactory(name="ISIS")
+    url = reverse("admin:events_actor_changelist")
+    data = {
+        "action": "merge_action",
+        "_selected_action": [keep.pk, dup.pk],
+        "confirm_merge": "1",
+        "keep": keep.pk,
+    }
+    refused = editor_client.post(url, data, follow=True)
+    assert "only publishers may do it" in refused.content.decode()
+    assert Actor.objects.filter(pk=dup.pk).exists()
+    assert publisher_client.post(url, data).status_code == 302
+    assert not Actor.objects.filter(name="ISIS").exists()
