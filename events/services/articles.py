@@ -146,7 +146,7 @@ def article_find_mentions(*, article: Article) -> list[MentionCandidate]:
     text = article.clean_text
     confirmed = {
         (
-            m.actor_id and "actor" or "location",
+            "actor" if m.actor_id else "location",
             m.actor_id or m.location_id,
             m.start_offset,
             m.end_offset,
