@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # issue 3: history rows get the user
     "axes.middleware.AxesMiddleware",  # issue 3: turns a locked-out login into a 429 page
+    # Issue 5: Django's built-in Content Security Policy header (policy in SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "newsbase.urls"
@@ -56,6 +58,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Issue 5: csp_nonce in templates, should a page ever need an inline element.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -124,3 +128,43 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Editors read history as "who, when, what" and may revert from it.
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Issue 6 (search): PostgreSQL plans for data that is in memory or on SSD (random_page_cost
+# 1.1 instead of the spinning-disk 4), so rare and mid-frequency search words read the GIN
+# index instead of walking the newest rows; measured in docs/search.md.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
+
+# --- Issue 5: reader pages (maps, Content Security Policy) ----------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+# Map tiles: a URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, or ""
+# for no tiles (markers still show on a plain background). Its origin is allowed in img-src.
+# (A plain setting for now; reading it from the environment needs a line in the README and in
+# docker-compose.yml, which tests/test_deploy.py keeps in step with the settings.)
+MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Everything a page loads comes from the project itself; no inline scripts or styles.
+# JSON-LD and json_script blocks are data, not script, so they need no nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_tile_origin(MAP_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

@@ -13,3 +13,7 @@ AUTHENTICATION_BACKENDS = [
     "tests.axes_backend.AxesBackendAllowingCodeLogin",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Issue 5: no map tiles in tests (markers must show without them; no network needed).
+MAP_TILE_URL = ""
+SECURE_CSP = {**SECURE_CSP, "img-src": [CSP.SELF, "data:"]}  # noqa: F405

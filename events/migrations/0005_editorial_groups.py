@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("events", "0003_history_and_publish_permissions"),
+        ("events", "0004_history_and_publish_permissions"),
     ]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]
