@@ -55,5 +55,12 @@ def test_merging_published_records_is_for_publishers(editor_client, publisher_cl
     refused = editor_client.post(url, data, follow=True)
     assert "only publishers may do it" in refused.content.decode()
     assert Actor.objects.filter(pk=dup.pk).exists()
+    dup_url = reverse("events:actor-detail", kwargs={"slug": dup.slug})
     assert publisher_client.post(url, data).status_code == 302
     assert not Actor.objects.filter(name="ISIS").exists()
+    # Readers following B's old address land on A.
+    from django.test import Client
+
+    response = Client().get(dup_url)
+    assert response.status_code in (301, 302)
+    assert response["Location"].endswith(keep.get_absolute_url())
