@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
 from .common import detect_script, language_validator, script_validator, wikidata_qid_validator
@@ -51,7 +52,13 @@ class Actor(SluggedModel, PublishableModel):
 
     objects = ActorQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("publish_actor", "Can publish, withdraw and correct actors"),
+            ("merge_actor", "Can merge duplicate actors"),
+        ]
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -91,6 +98,8 @@ class ActorAlias(TimeStampedModel):
     is_abbreviation = models.BooleanField(
         default=False, help_text="Whether the alias is an acronym or abbreviation (IS-K, FSB)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "actor aliases"
@@ -154,6 +163,8 @@ class Affiliation(TimeStampedModel):
         related_name="+",
         help_text="The article that states this link.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor__name", "kind"]

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
 from .common import (
@@ -85,7 +86,13 @@ class Location(SluggedModel, PublishableModel):
 
     objects = LocationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("publish_location", "Can publish, withdraw and correct locations"),
+            ("merge_location", "Can merge duplicate locations"),
+        ]
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -175,6 +182,8 @@ class LocationAlias(TimeStampedModel):
         validators=[script_validator],
         help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "location aliases"
