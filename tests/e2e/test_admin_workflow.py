@@ -70,7 +70,7 @@ def chromium(allow_orm_beside_playwright):
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(db, editorial_groups):
     """Two people, the known actors and places, and the published attack event."""
     for username, group in (("edna", "Editors"), ("paul", "Publishers")):
         user = User.objects.create_user(username, password=f"{username}-pass-1234", is_staff=True)
