@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.models import Correction, Mention, SlugRedirect
+from events.models import Correction, Mention, SlugRedirect, Tombstone
 
 from .base import HistoryAdmin
 
@@ -36,3 +36,22 @@ class SlugRedirectAdmin(HistoryAdmin):
     list_filter = ("kind", "created_at")
     search_fields = ("old_slug", "new_slug")
     date_hierarchy = "created_at"
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """The API's deletion log (``/api/v1/deleted/``): written on delete, read-only here."""
+
+    list_display = ("deleted_at", "kind", "object_id", "slug")
+    list_filter = ("kind", "deleted_at")
+    search_fields = ("slug",)
+    date_hierarchy = "deleted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

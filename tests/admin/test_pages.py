@@ -7,8 +7,12 @@ from django.urls import reverse
 from events import models as m
 from tests.admin.cast import build_cast
 
+# The API's tombstones are a log written on delete: registered read-only, so not "editable".
+READ_ONLY = {"tombstone"}
 EVENTS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "events"]
-MODEL_NAMES = sorted(model._meta.model_name for model in EVENTS_MODELS)
+MODEL_NAMES = sorted(
+    model._meta.model_name for model in EVENTS_MODELS if model._meta.model_name not in READ_ONLY
+)
 
 
 def test_every_concrete_events_model_is_registered():
@@ -19,7 +23,23 @@ def test_every_concrete_events_model_is_registered():
         for model in apps.get_app_config("events").get_models()
         if not model._meta.model_name.startswith("historical") and not model._meta.auto_created
     }
-    assert concrete == set(MODEL_NAMES)
+    assert concrete == set(MODEL_NAMES) | READ_ONLY
+
+
+@pytest.mark.django_db
+def test_tombstones_are_viewable_but_never_editable(admin_client):
+    from events.models import Tombstone
+    from tests.factories import ActorFactory
+
+    actor = ActorFactory()
+    actor_id = actor.pk
+    actor.delete()  # a once-published actor leaves a tombstone
+    tombstone = Tombstone.objects.get(kind="actor", object_id=actor_id)
+    assert admin_client.get(reverse("admin:events_tombstone_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:events_tombstone_add")).status_code == 403
+    page = admin_client.get(reverse("admin:events_tombstone_change", args=[tombstone.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
 
 
 @pytest.mark.django_db
