@@ -5,7 +5,6 @@ new claim linked to the attack; the claim's public page is a 404 until a publish
 it, and shows it afterwards. On failure a screenshot lands in test-artifacts/.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -26,18 +25,7 @@ from events.models import (
 )
 from tests import factories as f
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parent.parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
 # The report as scraped from another page: a share bar more than the copy load_crocus stores,
 # so its raw text is new (the same text twice is refused) while its cleaned text is the same.
 REPORT = (ROOT / "events" / "data" / "crocus" / "report.txt").read_text() + "\nShare this\n"
@@ -47,26 +35,6 @@ PASSAGE = (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; Django would then refuse the
-    test's own ORM calls. Allowed for this test only: a process-wide setting would leak into
-    the subprocesses other tests start (``check --deploy`` rejects it)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def chromium(allow_orm_beside_playwright):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -100,11 +68,11 @@ def log_in(context, base: str, username: str):
     return page
 
 
-def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request):
+def test_editor_to_publisher_to_reader(browser, live_server, newsroom, request, artifacts_dir):
     base = live_server.url
     pages = []
     try:
-        editor_context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+        editor_context = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = log_in(editor_context, base, "edna")
         pages.append(page)
 
@@ -178,7 +146,7 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         assert source.article.clean_text[source.start_offset : source.end_offset] == PASSAGE
 
         # Readers cannot see the draft.
-        reader_context = chromium.new_context()
+        reader_context = browser.new_context()
         reader = reader_context.new_page()
         pages.append(reader)
         public_url = base + reverse("events:claim-detail", args=[claim.pk])
@@ -191,7 +159,7 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         editor_context.close()
 
         # A publisher publishes it.
-        publisher_context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+        publisher_context = browser.new_context(viewport={"width": 1280, "height": 1000})
         pub = log_in(publisher_context, base, "paul")
         pages.append(pub)
         pub.goto(base + reverse("admin:events_claim_change", args=[claim.pk]))
@@ -210,8 +178,9 @@ def test_editor_to_publisher_to_reader(chromium, live_server, newsroom, request)
         assert PASSAGE[:60] in body
         reader_context.close()
     except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
         for i, p in enumerate(pages):
             if not p.is_closed():
-                p.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}.png"), full_page=True)
+                p.screenshot(
+                    path=str(artifacts_dir / f"{request.node.name}-{i}.png"), full_page=True
+                )
         raise
