@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
-from .common import detect_script, language_validator, script_validator, wikidata_qid_validator
+from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
+from .common import wikidata_qid_validator
 
 
 class ActorKind(models.TextChoices):
@@ -76,24 +76,11 @@ class Actor(SluggedModel, PublishableModel):
         return reverse("events:actor-detail", kwargs={"slug": self.slug})
 
 
-class ActorAlias(TimeStampedModel):
+class ActorAlias(AliasModel):
     """Another name of an actor, in a language and script (Zelensky / Zelenskyy / Зеленський)."""
 
     actor = models.ForeignKey(
         Actor, on_delete=models.CASCADE, related_name="aliases", help_text="The actor."
-    )
-    name = models.CharField(max_length=200, help_text="The alternative name, as written.")
-    language = models.CharField(
-        max_length=16,
-        blank=True,
-        validators=[language_validator],
-        help_text="BCP 47 language tag of the name (en, ru, uk…).",
-    )
-    script = models.CharField(
-        max_length=4,
-        blank=True,
-        validators=[script_validator],
-        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
     )
     is_abbreviation = models.BooleanField(
         default=False, help_text="Whether the alias is an acronym or abbreviation (IS-K, FSB)."
@@ -111,14 +98,6 @@ class ActorAlias(TimeStampedModel):
                 violation_error_message="This actor already has that alias.",
             ),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.script:
-            self.script = detect_script(self.name)
-        super().save(*args, **kwargs)
 
 
 class AffiliationKind(models.TextChoices):
