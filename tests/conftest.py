@@ -6,7 +6,10 @@ when they end; pytest-django runs them after the others, and the ``crocus`` fixt
 the record if a flush removed it.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from events.models import Event
@@ -28,3 +31,24 @@ def crocus(db):
         call_command("load_crocus", verbosity=0)
         event = Event.objects.get(slug=CROCUS_ATTACK_SLUG)
     return event
+
+
+@pytest.fixture
+def editorial_groups(db):
+    """The Editors and Publishers groups, as migration 0008 makes them.
+
+    A data migration's rows do not survive the flush that ends a transactional test, so
+    tests that need the groups after one ask for this (creating them is idempotent).
+    """
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("events.migrations.0008_editorial_groups")
+    create_permissions(django_apps.get_app_config("events"), verbosity=0)
+    for name in (migration.EDITORS, migration.PUBLISHERS):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="events", codename__in=migration.codenames_for(name)
+            )
+        )

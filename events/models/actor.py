@@ -1,9 +1,10 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
-from .common import detect_script, language_validator, script_validator, wikidata_qid_validator
+from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
+from .common import wikidata_qid_validator
 
 
 class ActorKind(models.TextChoices):
@@ -51,7 +52,13 @@ class Actor(SluggedModel, PublishableModel):
 
     objects = ActorQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("publish_actor", "Can publish, withdraw and correct actors"),
+            ("merge_actor", "Can merge duplicate actors"),
+        ]
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -69,28 +76,17 @@ class Actor(SluggedModel, PublishableModel):
         return reverse("events:actor-detail", kwargs={"slug": self.slug})
 
 
-class ActorAlias(TimeStampedModel):
+class ActorAlias(AliasModel):
     """Another name of an actor, in a language and script (Zelensky / Zelenskyy / Зеленський)."""
 
     actor = models.ForeignKey(
         Actor, on_delete=models.CASCADE, related_name="aliases", help_text="The actor."
     )
-    name = models.CharField(max_length=200, help_text="The alternative name, as written.")
-    language = models.CharField(
-        max_length=16,
-        blank=True,
-        validators=[language_validator],
-        help_text="BCP 47 language tag of the name (en, ru, uk…).",
-    )
-    script = models.CharField(
-        max_length=4,
-        blank=True,
-        validators=[script_validator],
-        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
-    )
     is_abbreviation = models.BooleanField(
         default=False, help_text="Whether the alias is an acronym or abbreviation (IS-K, FSB)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "actor aliases"
@@ -102,14 +98,6 @@ class ActorAlias(TimeStampedModel):
                 violation_error_message="This actor already has that alias.",
             ),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.script:
-            self.script = detect_script(self.name)
-        super().save(*args, **kwargs)
 
 
 class AffiliationKind(models.TextChoices):
@@ -154,6 +142,8 @@ class Affiliation(TimeStampedModel):
         related_name="+",
         help_text="The article that states this link.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor__name", "kind"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from events.text import clean_report_text
 
@@ -76,7 +77,11 @@ class Article(SluggedModel, PublishableModel):
 
     objects = ArticleQuerySet.as_manager()
 
+    # The raw text never changes and the clean text is derived from it: not copied per row.
+    history = HistoricalRecords(excluded_fields=["raw_text", "clean_text"])
+
     class Meta:
+        permissions = [("publish_article", "Can publish, withdraw and correct articles")]
         ordering = ["-published_on", "headline"]
         constraints = [
             models.UniqueConstraint(

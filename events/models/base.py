@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .common import detect_script, language_validator, script_validator
+
 
 class TimeStampedModel(models.Model):
     """``created_at`` / ``updated_at`` on every row; ``updated_at`` is the API sync cursor."""
@@ -139,3 +141,33 @@ def unique_slug(model, text: str, pk=None, max_length: int = 120) -> str:
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+class AliasModel(TimeStampedModel):
+    """Another name of something, in a language and script (Krasnogorsk / Красногорск)."""
+
+    name = models.CharField(max_length=200, help_text="The alternative name, as written.")
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        validators=[language_validator],
+        help_text="BCP 47 language tag of the name (en, ru, uk…).",
+    )
+    script = models.CharField(
+        max_length=4,
+        blank=True,
+        validators=[script_validator],
+        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.script:
+            self.script = detect_script(self.name)
+        super().save(*args, **kwargs)

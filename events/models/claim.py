@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import Precision, PublishableModel, PublishableQuerySet, TimeStampedModel
 from .common import language_validator
@@ -53,6 +54,8 @@ class Participation(TimeStampedModel):
         blank=True, help_text="The sentence of the source that states it, quoted exactly."
     )
     note = models.CharField(max_length=300, blank=True, help_text="Qualifications, if any.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "actor__name"]
@@ -242,7 +245,10 @@ class Claim(PublishableModel):
     )
     objects = ClaimQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[about_actors])
+
     class Meta:
+        permissions = [("publish_claim", "Can publish, withdraw and correct claims")]
         ordering = ["made_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -350,6 +356,8 @@ class ClaimSource(TimeStampedModel):
         help_text="Where the passage ends in the article's cleaned text (characters).",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["claim", "article__published_on"]
         constraints = [
@@ -416,6 +424,8 @@ class ClaimRelation(TimeStampedModel):
     kind = models.CharField(
         max_length=12, choices=ClaimRelationKind.choices, help_text="How they relate."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .base import TimeStampedModel
 
@@ -54,6 +55,8 @@ class Mention(TimeStampedModel):
         related_name="+",
         help_text="The editor who confirmed it.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "start_offset"]
@@ -121,6 +124,8 @@ class Correction(TimeStampedModel):
         help_text="The editor who made the change.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="correction_target")]
@@ -148,6 +153,8 @@ class SlugRedirect(TimeStampedModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, help_text="Type of object.")
     old_slug = models.SlugField(max_length=120, help_text="The slug that no longer exists.")
     new_slug = models.SlugField(max_length=120, help_text="The slug to send readers to.")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@ import zoneinfo
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import (
     Precision,
@@ -125,7 +126,10 @@ class Event(SluggedModel, PublishableModel):
 
     objects = EventQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [("publish_event", "Can publish, withdraw and correct events")]
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +218,8 @@ class EventRelation(TimeStampedModel):
         related_name="+",
         help_text="The article that makes the link, if it is not obvious from the events.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,12 +1,10 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
+from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel
 from .common import (
-    detect_script,
-    language_validator,
-    script_validator,
     validate_timezone,
     wikidata_qid_validator,
 )
@@ -85,7 +83,13 @@ class Location(SluggedModel, PublishableModel):
 
     objects = LocationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("publish_location", "Can publish, withdraw and correct locations"),
+            ("merge_location", "Can merge duplicate locations"),
+        ]
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -156,25 +160,14 @@ class Location(SluggedModel, PublishableModel):
         return found
 
 
-class LocationAlias(TimeStampedModel):
+class LocationAlias(AliasModel):
     """Another name of a place, in a language and script (Krasnogorsk / Красногорск)."""
 
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="aliases", help_text="The place."
     )
-    name = models.CharField(max_length=200, help_text="The alternative name, as written.")
-    language = models.CharField(
-        max_length=16,
-        blank=True,
-        validators=[language_validator],
-        help_text="BCP 47 language tag of the name (en, ru, uk…).",
-    )
-    script = models.CharField(
-        max_length=4,
-        blank=True,
-        validators=[script_validator],
-        help_text="ISO 15924 script code (Latn, Cyrl…); derived from the name when blank.",
-    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "location aliases"
@@ -186,11 +179,3 @@ class LocationAlias(TimeStampedModel):
                 violation_error_message="This place already has that alias.",
             ),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.script:
-            self.script = detect_script(self.name)
-        super().save(*args, **kwargs)

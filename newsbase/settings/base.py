@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",  # issue 3: who changed what, revertible in the admin
+    "axes",  # issue 3: admin login throttling
     "events",
 ]
 
@@ -38,6 +40,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # issue 3: history rows get the user
+    "axes.middleware.AxesMiddleware",  # issue 3: turns a locked-out login into a 429 page
     # Issue 5: Django's built-in Content Security Policy header (policy in SECURE_CSP below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -175,6 +179,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# --- Issue 3: editorial admin (history, login throttling) ---------------------------------
+# django-axes watches every login through Django's authenticate(); AxesStandaloneBackend must
+# come first so a locked-out username/IP pair is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username from one address after 5 wrong passwords, for an hour; a success resets.
+# Failures are stored in the database (not the cache), so every worker shares the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Editors read history as "who, when, what" and may revert from it.
+SIMPLE_HISTORY_REVERT_DISABLED = False
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Issue 6 (search): PostgreSQL plans for data that is in memory or on SSD (random_page_cost
 # 1.1 instead of the spinning-disk 4), so rare and mid-frequency search words read the GIN
 # index instead of walking the newest rows; measured in docs/search.md.

@@ -14,6 +14,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
 
+# Issue 3: django-axes stays on in tests (tests/admin/test_login_throttling.py proves it), but
+# Client.login() calls authenticate() without a request, which AxesStandaloneBackend refuses;
+# this subclass lets such code-only logins through and still throttles every web login.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingCodeLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 # Issue 5: no map tiles in tests (markers must show without them; no network needed).
 MAP_TILE_URL = ""
 SECURE_CSP = {**SECURE_CSP, "img-src": [CSP.SELF, "data:"]}  # noqa: F405
