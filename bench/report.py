@@ -27,7 +27,7 @@ one run on this machine. The numbers below are written by the bench itself.
 
 ```sh
 make bench SCALE=10k          # = .venv/bin/python bench/run.py --scale 10k
-make bench SCALE=1m           # a million claims; builds the data set once (~3 min here)
+make bench SCALE=1m           # a million claims; builds the data set once (~5 min here)
 .venv/bin/python bench/run.py --scale 10k --endpoints event-detail --duration 10
 .venv/bin/python bench/run.py --scale smoke --quick   # what CI's smoke test runs
 ```
