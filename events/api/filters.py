@@ -98,6 +98,22 @@ class SearchFilter(filters.CharFilter):
         return qs.search(value)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """An ISO time from a client, in UTC (naive means UTC).
+
+    PostgreSQL refuses offsets beyond ±15:59 (ISO allows ±23:59), and converting a time at
+    the very edge of the calendar can overflow: such a time is before (or after) every
+    stored one, so it becomes the earliest (or latest) time there is.
+    """
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
+
+
 class ModifiedSinceFilter(filters.IsoDateTimeFilter):
     """Rows changed at or after a time (ISO 8601; a date means its midnight UTC)."""
 
@@ -114,8 +130,8 @@ class ModifiedSinceFilter(filters.IsoDateTimeFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if value is not None and timezone.is_naive(value):
-            value = timezone.make_aware(value, dt.UTC)
+        if value is not None:
+            value = as_utc(value)
         return super().filter(qs, value)
 
 

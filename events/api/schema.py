@@ -48,6 +48,14 @@ class ApiAutoSchema(AutoSchema):
                     }
                 }
             responses[code] = response
+        # Answered by gunicorn before Django sees the request (limit_request_line), as HTML.
+        responses.setdefault(
+            "414",
+            {
+                "description": "The URL is longer than the server accepts (4094 bytes).",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            },
+        )
         return responses
 
     def _document_geojson(self, responses, direction):

@@ -502,8 +502,7 @@ class DeletedViewSet(StrictQueryMixin, viewsets.GenericViewSet):
                         ]
                     }
                 ) from None
-            if since.tzinfo is None:
-                since = since.replace(tzinfo=dt.UTC)
+            since = filters.as_utc(since)
         raw_cursor = request.query_params.get("cursor")
         after = self._decode(raw_cursor) if raw_cursor else None
 

@@ -158,3 +158,21 @@ def test_q_searches_every_list(api, crocus, name):
     none = api.get(api_url(name, params={"q": "zzzqqqxxx-nothing"})).json()
     assert none["results"] == []
     assert_error(api.get(api_url(name, params={"q": "x" * 201})), 400, "q")
+
+
+@pytest.mark.parametrize(
+    "value, everything",
+    [
+        ("0076-02-19T21:43:25.06858-23:54", True),  # offsets beyond PostgreSQL's ±15:59
+        ("2960-04-10T00:21:12+19:11", False),
+        ("0001-01-01T00:00:00+01:00", True),  # before the calendar's first instant in UTC
+        ("9999-12-31T23:59:00-01:00", False),  # after its last
+    ],
+)
+def test_modified_since_at_the_edges_of_time(api, crocus, value, everything):
+    """Found by schemathesis: such times were a 500; they are before or after every row."""
+    response = api.get(api_url("actor-list", params={"modified_since": value}))
+    assert response.status_code == 200
+    assert bool(response.json()["results"]) is everything
+    deleted = api.get(api_url("deleted-list", params={"since": value}))
+    assert deleted.status_code == 200
