@@ -23,11 +23,6 @@ class ActorQuerySet(PublishableQuerySet):
     def for_list(self):
         return self
 
-    def search(self, query: str):
-        from events.search import search_queryset
-
-        return search_queryset(self, query)
-
 
 class Actor(SluggedModel, PublishableModel):
     """Someone who acts or speaks: a person, an organisation, a state body, a media outlet…"""

@@ -16,11 +16,6 @@ class ArticleQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.select_related("publisher").defer("raw_text", "clean_text")
 
-    def search(self, query: str):
-        from events.search import search_queryset
-
-        return search_queryset(self, query)
-
 
 class Article(SluggedModel, PublishableModel):
     """A source document: a report we hold the text of, or a bare citation of one we don't."""

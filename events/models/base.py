@@ -47,6 +47,12 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def search(self, query: str):
+        """Rows matching ``query``, best first (the one search service, events.search)."""
+        from events.search import search_queryset
+
+        return search_queryset(self, query)
+
     def visible_to(self, user):
         """Published rows for the public; everything for staff (previews)."""
         if user is not None and user.is_active and user.is_staff:

@@ -138,11 +138,6 @@ class ClaimQuerySet(PublishableQuerySet):
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         return self.filter(made_at__lt=end)
 
-    def search(self, query: str):
-        from events.search import search_queryset
-
-        return search_queryset(self, query)
-
 
 class Claim(PublishableModel):
     """A statement attributed to a speaker about an event; a figure is a claim with a number."""

@@ -1,7 +1,7 @@
 import zoneinfo
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -33,38 +33,6 @@ class EventType(models.TextChoices):
 class EventQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.select_related("location")
-
-    def for_detail(self, user=None):
-        """Everything an event page or the API detail shows, in a fixed number of queries."""
-        from .actor import Actor
-        from .claim import Claim, ClaimSource, Participation
-
-        visible_claims = Claim.objects.visible_to(user)
-        return self.select_related("location", "parent").prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.filter(actor__in=Actor.objects.visible_to(user))
-                .select_related("actor", "source")
-                .order_by("role", "actor__name"),
-            ),
-            Prefetch(
-                "claims",
-                queryset=visible_claims.select_related("speaker").prefetch_related(
-                    Prefetch(
-                        "sources",
-                        queryset=ClaimSource.objects.select_related("article").order_by(
-                            "article__published_on"
-                        ),
-                    ),
-                ),
-            ),
-            Prefetch("children", queryset=Event.objects.visible_to(user).order_by("start")),
-        )
-
-    def search(self, query: str):
-        from events.search import search_queryset
-
-        return search_queryset(self, query)
 
 
 class Event(SluggedModel, PublishableModel):

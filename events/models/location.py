@@ -25,11 +25,6 @@ class LocationQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.select_related("parent")
 
-    def search(self, query: str):
-        from events.search import search_queryset
-
-        return search_queryset(self, query)
-
 
 class Location(SluggedModel, PublishableModel):
     """A place, inside another (Crocus City Hall ⊂ Krasnogorsk ⊂ Moscow Oblast ⊂ Russia)."""
