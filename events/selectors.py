@@ -44,6 +44,7 @@ from .models import (
     Status,
     figure_series,
 )
+from .models.article import texts_behind
 
 # Deepest location hierarchy fetched in one query for breadcrumbs (venue ⊂ city ⊂ district ⊂
 # region ⊂ country ⊂ area); deeper chains are cut at the top, which no real place needs.
@@ -130,8 +131,10 @@ def claim_queryset(user, *, as_of: dt.date | None = None, tz=dt.UTC):
 
 
 def _claim_prefetches(user, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[Prefetch]:
-    sources = ClaimSource.objects.filter(visible_q(user, "article__")).select_related(
-        "article__publisher"
+    sources = (
+        ClaimSource.objects.filter(visible_q(user, "article__"))
+        .select_related("article__publisher")
+        .defer(*texts_behind("article__"))
     )
     if as_of is not None:
         sources = sources.filter(
@@ -316,9 +319,11 @@ def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
             raise Http404("No such event.")
         tz = Event(timezone=name).tzinfo
     events_known = events.filter(start__lt=end_of_day(as_of, tz)) if as_of is not None else events
-    participations = Participation.objects.filter(
-        visible_q(user, "actor__"), visible_q(user, "source__")
-    ).select_related("actor", "source__publisher")
+    participations = (
+        Participation.objects.filter(visible_q(user, "actor__"), visible_q(user, "source__"))
+        .select_related("actor", "source__publisher")
+        .defer(*texts_behind("source__"))
+    )
     if as_of is not None:
         participations = participations.filter(
             Q(source__published_on__isnull=True) | Q(source__published_on__lte=as_of)

@@ -7,6 +7,8 @@ Names are checked against the serializer's own field tree, so a typo is a 400 na
 Selection happens on the serialized data: it shapes the payload, not the queries.
 """
 
+import functools
+
 from drf_spectacular.drainage import get_override
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -15,6 +17,16 @@ Tree = dict[str, "Tree | None"]
 
 
 def field_tree(serializer) -> Tree:
+    """The names a serializer serves, nested; computed once per serializer class."""
+    return _class_tree(type(serializer))
+
+
+@functools.cache
+def _class_tree(cls) -> Tree:
+    return _instance_tree(cls())
+
+
+def _instance_tree(serializer) -> Tree:
     return {name: _subtree(field) for name, field in serializer.fields.items()}
 
 
@@ -22,7 +34,7 @@ def _subtree(field) -> Tree | None:
     if isinstance(field, serializers.ListSerializer):
         return _subtree(field.child)
     if isinstance(field, serializers.BaseSerializer):
-        return field_tree(field)
+        return _instance_tree(field)
     if isinstance(field, serializers.SerializerMethodField):
         parent = field.parent
         method = getattr(parent, field.method_name, None) if parent is not None else None

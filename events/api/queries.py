@@ -29,6 +29,7 @@ from events.models import (
     Participation,
     Status,
 )
+from events.models.article import texts_behind
 
 from .filters import day_end
 
@@ -54,7 +55,11 @@ def _sources(user, as_of: dt.date | None):
     qs = ClaimSource.objects.filter(article__in=Article.objects.visible_to(user))
     if as_of:
         qs = qs.filter(Q(article__published_on__isnull=True) | Q(article__published_on__lte=as_of))
-    return _guard(qs.select_related("article").order_by("article__published_on", "article_id"))
+    return _guard(
+        qs.select_related("article")
+        .defer(*texts_behind("article__"))
+        .order_by("article__published_on", "article_id")
+    )
 
 
 def _related_claims(user, as_of, tz):
@@ -65,7 +70,7 @@ def _related_claims(user, as_of, tz):
 
 
 def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
-    prefetches = [Prefetch("sources", queryset=_sources(user, as_of))]
+    prefetches = [Prefetch("sources", queryset=_sources(user, as_of), to_attr="fetched_sources")]
     if relations:
         related = _related_claims(user, as_of, tz)
         prefetches += [
@@ -76,6 +81,7 @@ def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
                     .select_related("from_claim__speaker")
                     .order_by("id")
                 ),
+                to_attr="fetched_relations_in",
             ),
             Prefetch(
                 "relations_out",
@@ -84,6 +90,7 @@ def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
                     .select_related("to_claim__speaker")
                     .order_by("id")
                 ),
+                to_attr="fetched_relations_out",
             ),
         ]
     return prefetches
@@ -114,13 +121,22 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
             Prefetch(
                 "participations",
                 queryset=_guard(
-                    participations.select_related("actor", "source").order_by(
-                        "role", "actor__name", "id"
-                    )
+                    participations.select_related("actor", "source")
+                    .defer(*texts_behind("source__"))
+                    .order_by("role", "actor__name", "id")
                 ),
+                to_attr="fetched_participations",
             ),
-            Prefetch("claims", queryset=_guard(claims.order_by("made_at", "id"))),
-            Prefetch("children", queryset=_guard(events.order_by("start", "id"))),
+            Prefetch(
+                "claims",
+                queryset=_guard(claims.order_by("made_at", "id")),
+                to_attr="fetched_claims",
+            ),
+            Prefetch(
+                "children",
+                queryset=_guard(events.order_by("start", "id")),
+                to_attr="fetched_children",
+            ),
             Prefetch(
                 "relations_out",
                 queryset=_guard(
@@ -128,6 +144,7 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
                     .select_related("target")
                     .order_by("id")
                 ),
+                to_attr="fetched_relations_out",
             ),
             Prefetch(
                 "relations_in",
@@ -136,6 +153,7 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
                     .select_related("source")
                     .order_by("id")
                 ),
+                to_attr="fetched_relations_in",
             ),
         )
     )
@@ -146,7 +164,9 @@ def claims_for_list(user):
     return _guard(
         visible_claims(user)
         .for_list()
-        .prefetch_related(Prefetch("sources", queryset=_sources(user, None)))
+        .prefetch_related(
+            Prefetch("sources", queryset=_sources(user, None), to_attr="fetched_sources")
+        )
     )
 
 
@@ -157,7 +177,11 @@ def claims_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
     return _guard(
         claims.for_list().prefetch_related(
             *_claim_prefetches(user, as_of, tz),
-            Prefetch("about_actors", queryset=_guard(Actor.objects.visible_to(user))),
+            Prefetch(
+                "about_actors",
+                queryset=_guard(Actor.objects.visible_to(user)),
+                to_attr="fetched_about_actors",
+            ),
         )
     )
 

@@ -9,10 +9,12 @@ client may not see (a draft location of a published event…) is rendered as ``n
 from urllib.parse import urlencode
 
 from django.urls import reverse as django_reverse
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from events.links import fast_reverse
 from events.models import (
     Actor,
     Article,
@@ -25,6 +27,22 @@ from events.models import (
     TombstoneKind,
     figure_series,
 )
+
+from .representation import FastRepresentationMixin
+
+
+def site_root(context) -> str:
+    """``scheme://host`` of the request (what build_absolute_uri puts before a path)."""
+    request = context.get("request")
+    return request.build_absolute_uri("/")[:-1] if request else ""
+
+
+class Serializer(FastRepresentationMixin, serializers.Serializer):
+    """The API's plain serializers (see representation.py for how they run)."""
+
+
+class ModelSerializer(FastRepresentationMixin, serializers.ModelSerializer):
+    """The API's model serializers (see representation.py for how they run)."""
 
 
 class ApiLink(serializers.HyperlinkedIdentityField):
@@ -39,10 +57,19 @@ class ApiLink(serializers.HyperlinkedIdentityField):
         super().__init__(view_name=view_name, **kwargs)
 
     def get_url(self, obj, view_name, request, format):
-        url = django_reverse(
-            view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)}
-        )
+        url = fast_reverse(view_name, self.lookup_url_kwarg, getattr(obj, self.lookup_field))
         return request.build_absolute_uri(url) if request else url
+
+    @cached_property
+    def _root(self) -> str:
+        return site_root(self.context)
+
+    def to_representation(self, value):
+        # HyperlinkedRelatedField's, minus a Hyperlink object and a format per link.
+        path = fast_reverse(
+            self.view_name, self.lookup_url_kwarg, getattr(value, self.lookup_field)
+        )
+        return self._root + path
 
 
 def list_link(request, name: str, **params) -> str:
@@ -57,9 +84,12 @@ AS_OF_HELP = "The as_of date asked for, or null for what is known now."
 class VisibleOnlyMixin:
     """Render ``null`` for an object the client may not see (drafts for anonymous clients)."""
 
+    @cached_property
+    def _public_only(self) -> bool:
+        return self.context.get("public_only", True)
+
     def to_representation(self, instance):
-        public_only = self.context.get("public_only", True)
-        if public_only and getattr(instance, "status", Status.PUBLISHED) != Status.PUBLISHED:
+        if self._public_only and getattr(instance, "status", Status.PUBLISHED) != Status.PUBLISHED:
             return None
         return super().to_representation(instance)
 
@@ -73,14 +103,16 @@ class HtmlUrlField(serializers.Field):
         kwargs.setdefault("help_text", "The object's page on the site.")
         super().__init__(**kwargs)
 
+    @cached_property
+    def _root(self) -> str:
+        return site_root(self.context)
+
     def to_representation(self, value):
-        request = self.context.get("request")
-        path = value.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return self._root + value.get_absolute_url()
 
 
 # --- nested references --------------------------------------------------------------------
-class LocationRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
+class LocationRefSerializer(VisibleOnlyMixin, ModelSerializer):
     url = ApiLink(view_name="api:location-detail", lookup_field="slug")
 
     class Meta:
@@ -88,7 +120,7 @@ class LocationRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
         fields = ["url", "slug", "name", "kind", "latitude", "longitude"]
 
 
-class ActorRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
+class ActorRefSerializer(VisibleOnlyMixin, ModelSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
 
     class Meta:
@@ -96,7 +128,7 @@ class ActorRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
         fields = ["url", "slug", "name", "kind"]
 
 
-class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
+class EventRefSerializer(VisibleOnlyMixin, ModelSerializer):
     url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     type = serializers.CharField(source="event_type", help_text="Kind of event.")
 
@@ -105,7 +137,7 @@ class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
         fields = ["url", "slug", "title", "type", "start", "start_precision"]
 
 
-class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
+class ArticleRefSerializer(VisibleOnlyMixin, ModelSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
 
     class Meta:
@@ -113,7 +145,7 @@ class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
         fields = ["api_url", "slug", "headline", "published_on", "url"]
 
 
-class ClaimRefSerializer(serializers.ModelSerializer):
+class ClaimRefSerializer(ModelSerializer):
     url = ApiLink(view_name="api:claim-detail")
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
 
@@ -122,7 +154,7 @@ class ClaimRefSerializer(serializers.ModelSerializer):
         fields = ["url", "id", "kind", "speaker", "text", "made_at", "assessment"]
 
 
-class FigureSerializer(serializers.Serializer):
+class FigureSerializer(Serializer):
     metric = serializers.ChoiceField(
         source="figure_metric", choices=Metric.choices, help_text="What is counted."
     )
@@ -139,7 +171,7 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
-class FigurePointSerializer(serializers.ModelSerializer):
+class FigurePointSerializer(ModelSerializer):
     """One value of a figure series: the claim that states it."""
 
     claim = ApiLink(view_name="api:claim-detail")
@@ -166,7 +198,7 @@ class FigurePointSerializer(serializers.ModelSerializer):
         ]
 
 
-class FigureSeriesSerializer(serializers.Serializer):
+class FigureSeriesSerializer(Serializer):
     metric = serializers.ChoiceField(choices=Metric.choices, help_text="What is counted.")
     best = FigurePointSerializer(
         allow_null=True,
@@ -176,14 +208,14 @@ class FigureSeriesSerializer(serializers.Serializer):
     series = FigurePointSerializer(many=True, help_text="Every stated value, oldest first.")
 
 
-class ClaimSourceSerializer(serializers.Serializer):
+class ClaimSourceSerializer(Serializer):
     article = ArticleRefSerializer(read_only=True)
     passage = serializers.CharField(help_text="The passage of the article quoted exactly.")
     start_offset = serializers.IntegerField(allow_null=True)
     end_offset = serializers.IntegerField(allow_null=True)
 
 
-class ClaimRelationSerializer(serializers.Serializer):
+class ClaimRelationSerializer(Serializer):
     relation = serializers.ChoiceField(
         choices=[
             "supports",
@@ -204,21 +236,21 @@ def claim_relations(claim) -> list[dict]:
         ClaimRelationKind.CONTRADICTS: "contradicted_by",
         ClaimRelationKind.UPDATES: "updated_by",
     }
-    rows = [{"relation": str(r.kind), "claim": r.to_claim} for r in claim.relations_out.all()]
+    rows = [{"relation": str(r.kind), "claim": r.to_claim} for r in claim.fetched_relations_out]
     rows += [
-        {"relation": inverse[r.kind], "claim": r.from_claim} for r in claim.relations_in.all()
+        {"relation": inverse[r.kind], "claim": r.from_claim} for r in claim.fetched_relations_in
     ]
     return rows
 
 
 # --- claims -------------------------------------------------------------------------------
-class ClaimListSerializer(serializers.ModelSerializer):
+class ClaimListSerializer(ModelSerializer):
     url = ApiLink(view_name="api:claim-detail")
     html_url = HtmlUrlField()
     event = EventRefSerializer(read_only=True, allow_null=True)
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
     figure = serializers.SerializerMethodField()
-    sources = ClaimSourceSerializer(many=True, read_only=True)
+    sources = ClaimSourceSerializer(source="fetched_sources", many=True, read_only=True)
 
     class Meta:
         model = Claim
@@ -250,7 +282,11 @@ class ClaimListSerializer(serializers.ModelSerializer):
     def get_figure(self, obj):
         if obj.figure_value is None:
             return None
-        return FigureSerializer(obj, context=self.context).data
+        return self._figure.to_representation(obj)
+
+    @cached_property
+    def _figure(self):
+        return FigureSerializer(context=self.context)
 
 
 class ClaimInEventSerializer(ClaimListSerializer):
@@ -272,16 +308,24 @@ class ClaimInEventSerializer(ClaimListSerializer):
             if r["relation"] in {"contradicts", "contradicted_by"}
         ]
         unique = list({c.pk: c for c in others}.values())
-        return ClaimRefSerializer(unique, many=True, context=self.context).data
+        return self._claim_refs.to_representation(unique)
 
     @extend_schema_field(ClaimRelationSerializer(many=True))
     def get_related_claims(self, obj):
-        return ClaimRelationSerializer(claim_relations(obj), many=True, context=self.context).data
+        return self._relations.to_representation(claim_relations(obj))
+
+    @cached_property
+    def _claim_refs(self):
+        return ClaimRefSerializer(many=True, context=self.context)
+
+    @cached_property
+    def _relations(self):
+        return ClaimRelationSerializer(many=True, context=self.context)
 
 
 class ClaimDetailSerializer(ClaimInEventSerializer):
     event = EventRefSerializer(read_only=True, allow_null=True)
-    about_actors = ActorRefSerializer(many=True, read_only=True)
+    about_actors = ActorRefSerializer(source="fetched_about_actors", many=True, read_only=True)
     as_of = serializers.SerializerMethodField()
 
     class Meta(ClaimListSerializer.Meta):
@@ -298,7 +342,7 @@ class ClaimDetailSerializer(ClaimInEventSerializer):
 
 
 # --- events -------------------------------------------------------------------------------
-class EventListSerializer(serializers.ModelSerializer):
+class EventListSerializer(ModelSerializer):
     url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     type = serializers.ChoiceField(
@@ -341,10 +385,10 @@ class LocationWithAncestorsSerializer(LocationRefSerializer):
     @extend_schema_field(LocationRefSerializer(many=True))
     def get_ancestors(self, obj):
         chain = getattr(obj, "api_ancestors", [])
-        return LocationRefSerializer(chain, many=True, context=self.context).data
+        return LocationRefSerializer(many=True, context=self.context).to_representation(chain)
 
 
-class ParticipantSerializer(serializers.Serializer):
+class ParticipantSerializer(Serializer):
     actor = ActorRefSerializer(read_only=True)
     role = serializers.CharField(help_text="The actor's role in the event.")
     role_label = serializers.CharField(source="get_role_display")
@@ -355,7 +399,7 @@ class ParticipantSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class RelatedEventSerializer(serializers.Serializer):
+class RelatedEventSerializer(Serializer):
     relation = serializers.CharField(
         help_text="Kind of link (warned_of, led_to, response_to, part_of, follows, related)."
     )
@@ -368,10 +412,12 @@ class RelatedEventSerializer(serializers.Serializer):
 
 class EventDetailSerializer(EventListSerializer):
     location = LocationWithAncestorsSerializer(read_only=True, allow_null=True)
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
-    claims = ClaimInEventSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(
+        source="fetched_participations", many=True, read_only=True
+    )
+    claims = ClaimInEventSerializer(source="fetched_claims", many=True, read_only=True)
     figures = serializers.SerializerMethodField()
-    sub_events = EventRefSerializer(source="children", many=True, read_only=True)
+    sub_events = EventRefSerializer(source="fetched_children", many=True, read_only=True)
     related_events = serializers.SerializerMethodField()
     as_of = serializers.SerializerMethodField()
 
@@ -388,21 +434,21 @@ class EventDetailSerializer(EventListSerializer):
 
     @extend_schema_field(FigureSeriesSerializer(many=True))
     def get_figures(self, obj):
-        series = figure_series(list(obj.claims.all()))
+        series = figure_series(obj.fetched_claims)
         rows = [{"metric": metric, **values} for metric, values in series.items()]
-        return FigureSeriesSerializer(rows, many=True, context=self.context).data
+        return FigureSeriesSerializer(many=True, context=self.context).to_representation(rows)
 
     @extend_schema_field(RelatedEventSerializer(many=True))
     def get_related_events(self, obj):
         rows = [
             {"relation": str(r.kind), "direction": "out", "event": r.target}
-            for r in obj.relations_out.all()
+            for r in obj.fetched_relations_out
         ]
         rows += [
             {"relation": str(r.kind), "direction": "in", "event": r.source}
-            for r in obj.relations_in.all()
+            for r in obj.fetched_relations_in
         ]
-        return RelatedEventSerializer(rows, many=True, context=self.context).data
+        return RelatedEventSerializer(many=True, context=self.context).to_representation(rows)
 
     @extend_schema_field(serializers.DateField(allow_null=True, help_text=AS_OF_HELP))
     def get_as_of(self, obj):
@@ -411,7 +457,7 @@ class EventDetailSerializer(EventListSerializer):
 
 
 # --- actors -------------------------------------------------------------------------------
-class AliasSerializer(serializers.Serializer):
+class AliasSerializer(Serializer):
     name = serializers.CharField()
     language = serializers.CharField()
     script = serializers.CharField()
@@ -421,7 +467,7 @@ class ActorAliasSerializer(AliasSerializer):
     is_abbreviation = serializers.BooleanField()
 
 
-class ActorListSerializer(serializers.ModelSerializer):
+class ActorListSerializer(ModelSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     aliases = ActorAliasSerializer(many=True, read_only=True)
@@ -446,7 +492,7 @@ class ActorListSerializer(serializers.ModelSerializer):
         ]
 
 
-class AffiliationSerializer(serializers.Serializer):
+class AffiliationSerializer(Serializer):
     kind = serializers.CharField(help_text="branch_of, member_of, leader_of, …")
     kind_label = serializers.CharField(source="get_kind_display")
     organisation = ActorRefSerializer(read_only=True)
@@ -488,7 +534,7 @@ class ActorDetailSerializer(ActorListSerializer):
 
 
 # --- locations ----------------------------------------------------------------------------
-class LocationListSerializer(serializers.ModelSerializer):
+class LocationListSerializer(ModelSerializer):
     url = ApiLink(view_name="api:location-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     parent = LocationRefSerializer(read_only=True, allow_null=True)
@@ -530,7 +576,7 @@ class LocationDetailSerializer(LocationListSerializer):
     @extend_schema_field(LocationRefSerializer(many=True))
     def get_ancestors(self, obj):
         chain = getattr(obj, "api_ancestors", [])
-        return LocationRefSerializer(chain, many=True, context=self.context).data
+        return LocationRefSerializer(many=True, context=self.context).to_representation(chain)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_events_url(self, obj):
@@ -538,7 +584,7 @@ class LocationDetailSerializer(LocationListSerializer):
 
 
 # --- articles -----------------------------------------------------------------------------
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(ModelSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     publisher = ActorRefSerializer(read_only=True, allow_null=True)
@@ -586,7 +632,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
 
 # --- tombstones ---------------------------------------------------------------------------
-class DeletedSerializer(serializers.Serializer):
+class DeletedSerializer(Serializer):
     type = serializers.ChoiceField(
         choices=TombstoneKind.choices,
         help_text="Resource the object belonged to.",

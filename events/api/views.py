@@ -111,13 +111,28 @@ class StrictQueryMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, minus building a filter form when no filter is asked for.
+
+    Every filter is optional and passes empty values through, so a request that names none
+    (only paging, ordering or field selection) would get its queryset back unchanged, after
+    django-filter had built a form class, a form and every filter's field: about a fifth of
+    an unfiltered list's time in profiles.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if all(name in LIST_PARAMS or name in DETAIL_PARAMS for name in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Shared behaviour: visibility, list/detail serializers, field selection, GeoJSON."""
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     pagination_class = KeysetPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     list_serializer_class: type
     detail_serializer_class: type
     ordering_fields: dict[str, str]
@@ -186,6 +201,9 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         """Attach computed data (ancestors…) before serializing; one query at most."""
 
     def _selection(self, serializer):
+        params = self.request.query_params
+        if "fields" not in params and "omit" not in params:
+            return None, None
         tree = field_tree(serializer.child if hasattr(serializer, "child") else serializer)
         include = parse_selection(self.request.query_params.get("fields"), tree, "fields")
         exclude = parse_selection(self.request.query_params.get("omit"), tree, "omit")

@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from events.links import fast_reverse
 
 from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
 from .common import wikidata_qid_validator
@@ -68,7 +69,7 @@ class Actor(SluggedModel, PublishableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:actor-detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:actor-detail", "slug", self.slug)
 
 
 class ActorAlias(AliasModel):

@@ -3,13 +3,23 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from events.links import fast_reverse
 from events.text import clean_report_text
 
 from .base import PublishableModel, PublishableQuerySet, SluggedModel
 from .common import language_validator
+
+# The long columns of an article. A page or response that only names an article (its
+# headline, date and links) defers them: an event's sources would otherwise fetch the whole
+# text of every report once per claim it supports (hundreds of kilobytes per request).
+TEXT_FIELDS = ("raw_text", "clean_text", "provenance_note")
+
+
+def texts_behind(prefix: str) -> list[str]:
+    """``defer()`` names for the texts of the article reached by ``prefix`` ("source__")."""
+    return [prefix + name for name in TEXT_FIELDS]
 
 
 class ArticleQuerySet(PublishableQuerySet):
@@ -102,7 +112,7 @@ class Article(SluggedModel, PublishableModel):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("events:article-detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:article-detail", "slug", self.slug)
 
     @property
     def is_citation(self) -> bool:

@@ -3,8 +3,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from events.links import fast_reverse
 
 from .base import Precision, PublishableModel, PublishableQuerySet, TimeStampedModel
 from .common import language_validator
@@ -294,7 +295,7 @@ class Claim(PublishableModel):
         return f"{self.speaker}: {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("events:claim-detail", kwargs={"pk": self.pk})
+        return fast_reverse("events:claim-detail", "pk", self.pk)
 
     @property
     def figure_display(self) -> str:

@@ -2,8 +2,9 @@ import zoneinfo
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from events.links import fast_reverse
 
 from .base import (
     Precision,
@@ -133,7 +134,7 @@ class Event(SluggedModel, PublishableModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:event-detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:event-detail", "slug", self.slug)
 
     @property
     def tzinfo(self):

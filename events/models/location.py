@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from events.links import fast_reverse
 
 from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel
 from .common import (
@@ -120,7 +121,7 @@ class Location(SluggedModel, PublishableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:location-detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:location-detail", "slug", self.slug)
 
     def clean(self):
         from django.core.exceptions import ValidationError
