@@ -134,7 +134,7 @@ def _claim_prefetches(user, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[
     sources = (
         ClaimSource.objects.filter(visible_q(user, "article__"))
         .select_related("article__publisher")
-        .defer(*texts_behind("article__"))
+        .defer(*texts_behind("article__", keep=("raw_text",)))
     )
     if as_of is not None:
         sources = sources.filter(
@@ -322,7 +322,7 @@ def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
     participations = (
         Participation.objects.filter(visible_q(user, "actor__"), visible_q(user, "source__"))
         .select_related("actor", "source__publisher")
-        .defer(*texts_behind("source__"))
+        .defer(*texts_behind("source__", keep=("raw_text",)))
     )
     if as_of is not None:
         participations = participations.filter(

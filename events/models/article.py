@@ -17,9 +17,12 @@ from .common import language_validator
 TEXT_FIELDS = ("raw_text", "clean_text", "provenance_note")
 
 
-def texts_behind(prefix: str) -> list[str]:
-    """``defer()`` names for the texts of the article reached by ``prefix`` ("source__")."""
-    return [prefix + name for name in TEXT_FIELDS]
+def texts_behind(prefix: str, *, keep: tuple[str, ...] = ()) -> list[str]:
+    """``defer()`` names for the texts of the article reached by ``prefix`` ("source__").
+
+    ``keep`` the ones the caller reads (pages keep ``raw_text`` for ``is_citation``).
+    """
+    return [prefix + name for name in TEXT_FIELDS if name not in keep]
 
 
 class ArticleQuerySet(PublishableQuerySet):
