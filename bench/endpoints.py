@@ -325,7 +325,6 @@ WITH RECURSIVE place(id) AS (
     "/api/v1/events/?location=' || %(location)s || '&",
 ).replace("WITH page AS", ", page AS", 1)
 
-# Search: to be aligned with events/search.py (issue 6) once it lands.
 # Search (events/search.py on PostgreSQL): the candidates are the newest 200 full-text
 # matches and the newest 50 events whose names resemble the query (pg_trgm); the list then
 # pages the candidates newest first, like any event list.

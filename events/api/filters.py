@@ -95,7 +95,7 @@ class SearchFilter(filters.CharFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        return qs.search(value)
+        return qs.search(value, ranked=False)  # lists are ordered by `ordering`
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

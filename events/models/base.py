@@ -47,11 +47,15 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def search(self, query: str):
-        """Rows matching ``query``, best first (the one search service, events.search)."""
+    def search(self, query: str, *, ranked: bool = True):
+        """Rows matching ``query``, best first (the one search service, events.search).
+
+        ``ranked=False`` for callers that order the matches themselves (the API pages them
+        newest first): the same rows, without computing a rank nobody reads.
+        """
         from events.search import search_queryset
 
-        return search_queryset(self, query)
+        return search_queryset(self, query, ranked=ranked)
 
     def visible_to(self, user):
         """Published rows for the public; everything for staff (previews)."""

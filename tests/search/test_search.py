@@ -378,3 +378,17 @@ def test_documents_are_stored_and_indexed(record):
     assert "islamic state - khorasan province" in names  # unaccent folds the dash too
     assert any("USING gin (search_vector)" in d for d in indexes)
     assert any("gin_trgm_ops" in d for d in indexes)
+
+
+@pytest.mark.parametrize("query", ["Crocus", "Zelenskyy", "attack -Kyiv", "Khorasan OR Shoigu"])
+def test_unranked_search_finds_the_same_rows_without_ranking(record, query):
+    """ranked=False (the API's q=, which orders by its own `ordering`) changes no result."""
+    found = 0
+    for model in (Event, Actor, Claim, Article, Location):
+        ranked = sorted(model.objects.search(query).values_list("pk", flat=True))
+        unranked = model.objects.search(query, ranked=False)
+        assert sorted(unranked.values_list("pk", flat=True)) == ranked
+        sql = str(unranked.query)
+        assert "ts_rank" not in sql and "WORD_SIMILARITY(" not in sql
+        found += len(ranked)
+    assert found > 0
