@@ -3,7 +3,8 @@
 The links are found from the model's reverse relations, so a foreign key added later is
 moved too. A moved link that would duplicate one A already has (the same alias, the same
 role in the same event) or become meaningless (A affiliated with itself) is dropped and
-counted; history records every moved, dropped and deleted row.
+counted; history records every moved, dropped and deleted row. Merging away a published
+record also writes a public correction note on the record kept.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.db import transaction
 from events.models import (
     Actor,
     ActorAlias,
+    CorrectionKind,
     Location,
     LocationAlias,
     PublishableModel,
@@ -22,7 +24,7 @@ from events.models import (
 )
 
 from .history import rows_bulk_update
-from .publication import user_can_publish
+from .publication import correction_create, user_can_publish
 
 
 @dataclass
@@ -31,6 +33,7 @@ class MergeResult:
     moved: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     aliases_added: list[str] = field(default_factory=list)
+    correction: object = None  # the public note written when a published record is merged
 
 
 def _as_user(obj, user):
@@ -148,6 +151,16 @@ def _merge(*, target, source, user, alias_model, alias_fk: str, kind: str) -> Me
         _as_user(target, user)
         target._change_reason = reason
         target.save()
+
+    # Readers who knew B see, on A's page and in the API, where it went and why.
+    if source.status == Status.PUBLISHED:
+        result.correction = correction_create(
+            obj=target,
+            kind=CorrectionKind.UPDATE,
+            note=f"“{source}” was a duplicate of this record and has been merged into it; "
+            f"its links and names are here now, and its old address leads here.",
+            user=user,
+        )
 
     _as_user(source, user)
     source._change_reason = reason

@@ -39,7 +39,8 @@ def _save(obj, *, user, reason: str) -> None:
     obj.save()
 
 
-def _write_correction(*, obj, kind: str, note: str, user) -> Correction:
+def correction_create(*, obj, kind: str, note: str, user) -> Correction:
+    """A public note on ``obj`` (validated, attributed to ``user``, recorded in history)."""
     correction = Correction(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
@@ -108,7 +109,7 @@ def publishable_publish(*, obj: PublishableModel, user, note: str = "") -> Publi
         obj.public_note = note
     _save(obj, user=user, reason=note or "Published")
     if was_withdrawn:
-        _write_correction(obj=obj, kind=CorrectionKind.UPDATE, note=note, user=user)
+        correction_create(obj=obj, kind=CorrectionKind.UPDATE, note=note, user=user)
     return obj
 
 
@@ -125,7 +126,7 @@ def publishable_withdraw(*, obj: PublishableModel, user, note: str) -> Correctio
     obj.status = Status.WITHDRAWN
     obj.public_note = note
     _save(obj, user=user, reason=f"Withdrawn: {note}")
-    return _write_correction(obj=obj, kind=CorrectionKind.WITHDRAWAL, note=note, user=user)
+    return correction_create(obj=obj, kind=CorrectionKind.WITHDRAWAL, note=note, user=user)
 
 
 @transaction.atomic
@@ -135,4 +136,4 @@ def publishable_correct(*, obj: PublishableModel, user, note: str) -> Correction
     note = _note_required(note, "A change to published content")
     obj.public_note = note
     _save(obj, user=user, reason=f"Corrected: {note}")
-    return _write_correction(obj=obj, kind=CorrectionKind.CORRECTION, note=note, user=user)
+    return correction_create(obj=obj, kind=CorrectionKind.CORRECTION, note=note, user=user)

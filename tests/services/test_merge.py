@@ -1,6 +1,7 @@
 """actor_merge / location_merge: every link moves, names become aliases, the slug redirects."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from events.models import (
@@ -8,6 +9,8 @@ from events.models import (
     ActorAlias,
     Affiliation,
     AffiliationKind,
+    Correction,
+    CorrectionKind,
     Location,
     LocationAlias,
     Mention,
@@ -100,3 +103,29 @@ def test_merge_of_a_record_with_itself_is_refused():
     with pytest.raises(ValidationError):
         actor_merge(target=actor, source=actor)
     assert Actor.objects.filter(pk=actor.pk).exists()
+
+
+@pytest.mark.django_db
+def test_merging_a_published_record_leaves_readers_a_correction_note(client):
+    keep = f.ActorFactory(name="Islamic State Khorasan")
+    dup = f.ActorFactory(name="ISKP group")
+
+    result = actor_merge(target=keep, source=dup)
+
+    note = Correction.objects.get(
+        content_type=ContentType.objects.get_for_model(Actor), object_id=keep.pk
+    )
+    assert result.correction == note
+    assert note.kind == CorrectionKind.UPDATE
+    assert "“ISKP group” was a duplicate" in note.note
+    page = client.get(keep.get_absolute_url())
+    assert "was a duplicate of this record" in page.content.decode()  # the corrections log
+
+
+@pytest.mark.django_db
+def test_merging_drafts_writes_no_public_note():
+    keep = f.ActorFactory(status=Status.DRAFT)
+    dup = f.ActorFactory(status=Status.DRAFT)
+    result = actor_merge(target=keep, source=dup)
+    assert result.correction is None
+    assert not Correction.objects.exists()
