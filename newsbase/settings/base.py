@@ -170,6 +170,8 @@ SPECTACULAR_SETTINGS = {
 # Serve the API's own fetch plans in FETCH_RAISE mode (test settings turn it on), so a
 # serializer that would lazily load a relation fails loudly instead of adding queries.
 API_FETCH_RAISE = False
+# The same for the reader pages' fetch plans (events/selectors.py).
+PAGES_FETCH_RAISE = False
 # --- end issue 4 --------------------------------------------------------------------------
 
 LOGGING = {

@@ -9,6 +9,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Issue 4: the API's fetch plans raise on any lazy load; throttles high enough for the suite
 # (tests/api/test_errors_and_throttling.py lowers them to check 429 + Retry-After).
 API_FETCH_RAISE = True
+PAGES_FETCH_RAISE = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
