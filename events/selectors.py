@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
-from django.db.models.fetch_modes import FETCH_RAISE
 from django.http import Http404
 from django.utils import timezone
 
+from .fetch_plans import guarded
 from .models import (
     Actor,
     ActorAlias,
@@ -80,11 +79,6 @@ def parse_as_of(value: str | None) -> dt.date | None:
             f"as_of={day.isoformat()} is in the future; give a day up to {today.isoformat()}."
         )
     return day
-
-
-def _guard(qs):
-    """In tests, a lazy load the fetch plan did not foresee raises instead of querying."""
-    return qs.fetch_mode(FETCH_RAISE) if settings.PAGES_FETCH_RAISE else qs
 
 
 def is_staff(user) -> bool:
@@ -151,14 +145,14 @@ def _claim_prefetches(user, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[
         )
     others = claim_queryset(user, as_of=as_of, tz=tz)
     return [
-        Prefetch("sources", queryset=_guard(sources.order_by("article__published_on", "pk"))),
+        Prefetch("sources", queryset=guarded(sources.order_by("article__published_on", "pk"))),
         Prefetch(
             "about_actors",
-            queryset=_guard(Actor.objects.filter(visible_q(user)).order_by("name")),
+            queryset=guarded(Actor.objects.filter(visible_q(user)).order_by("name")),
         ),
         Prefetch(
             "relations_out",
-            queryset=_guard(
+            queryset=guarded(
                 ClaimRelation.objects.filter(to_claim__in=others.values("pk"))
                 .select_related("to_claim__speaker", "to_claim__event")
                 .order_by("to_claim__made_at", "pk")
@@ -166,7 +160,7 @@ def _claim_prefetches(user, *, as_of: dt.date | None = None, tz=dt.UTC) -> list[
         ),
         Prefetch(
             "relations_in",
-            queryset=_guard(
+            queryset=guarded(
                 ClaimRelation.objects.filter(from_claim__in=others.values("pk"))
                 .select_related("from_claim__speaker", "from_claim__event")
                 .order_by("from_claim__made_at", "pk")
@@ -347,23 +341,23 @@ def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
     claims = claim_queryset(user, as_of=as_of, tz=tz).select_related("speaker")
     qs = events.select_related(_parent_path("location__"), "parent__location").prefetch_related(
         Prefetch(
-            "participations", queryset=_guard(participations.order_by("role", "actor__name"))
+            "participations", queryset=guarded(participations.order_by("role", "actor__name"))
         ),
         Prefetch(
             "claims",
-            queryset=_guard(claims.prefetch_related(*_claim_prefetches(user, as_of=as_of))),
+            queryset=guarded(claims.prefetch_related(*_claim_prefetches(user, as_of=as_of))),
         ),
         Prefetch(
             "children",
-            queryset=_guard(events_known.select_related("location").order_by("start")),
+            queryset=guarded(events_known.select_related("location").order_by("start")),
         ),
         Prefetch(
             "children__children",
-            queryset=_guard(events_known.select_related("location").order_by("start")),
+            queryset=guarded(events_known.select_related("location").order_by("start")),
         ),
         Prefetch(
             "relations_out",
-            queryset=_guard(
+            queryset=guarded(
                 EventRelation.objects.filter(target__in=events_known.values("pk"))
                 .select_related("target__location")
                 .order_by("target__start")
@@ -371,14 +365,14 @@ def event_page(slug: str, user, *, as_of: dt.date | None = None) -> EventPage:
         ),
         Prefetch(
             "relations_in",
-            queryset=_guard(
+            queryset=guarded(
                 EventRelation.objects.filter(source__in=events_known.values("pk"))
                 .select_related("source__location")
                 .order_by("source__start")
             ),
         ),
     )
-    event = _guard(qs).filter(slug=slug).first()
+    event = guarded(qs).filter(slug=slug).first()
     if event is None:
         raise Http404("No such event.")
 
@@ -463,7 +457,7 @@ def _timeline(event: Event, user) -> list[TimelineItem]:
 
 
 def get_visible(queryset, user, **lookup):
-    obj = _guard(queryset).filter(visible_q(user), **lookup).first()
+    obj = guarded(queryset).filter(visible_q(user), **lookup).first()
     if obj is None:
         raise Http404("Not found.")
     return obj
@@ -485,10 +479,10 @@ def actor_page(slug: str, user) -> ActorPage:
     events = Event.objects.filter(visible_q(user))
     claims = claim_queryset(user).filter(visible_q(user, "event__"))
     qs = Actor.objects.prefetch_related(
-        Prefetch("aliases", queryset=_guard(ActorAlias.objects.all())),
+        Prefetch("aliases", queryset=guarded(ActorAlias.objects.all())),
         Prefetch(
             "affiliations",
-            queryset=_guard(
+            queryset=guarded(
                 Affiliation.objects.filter(visible_q(user, "organisation__")).select_related(
                     "organisation"
                 )
@@ -496,13 +490,13 @@ def actor_page(slug: str, user) -> ActorPage:
         ),
         Prefetch(
             "affiliated",
-            queryset=_guard(
+            queryset=guarded(
                 Affiliation.objects.filter(visible_q(user, "actor__")).select_related("actor")
             ),
         ),
         Prefetch(
             "participations",
-            queryset=_guard(
+            queryset=guarded(
                 Participation.objects.filter(event__in=events.values("pk"))
                 .select_related("event__location")
                 .order_by("role", "event__start")
@@ -510,11 +504,11 @@ def actor_page(slug: str, user) -> ActorPage:
         ),
         Prefetch(
             "claims_made",
-            queryset=_guard(claims.select_related("event").order_by("made_at", "pk")),
+            queryset=guarded(claims.select_related("event").order_by("made_at", "pk")),
         ),
         Prefetch(
             "claims_about",
-            queryset=_guard(claims.select_related("event", "speaker").order_by("made_at", "pk")),
+            queryset=guarded(claims.select_related("event", "speaker").order_by("made_at", "pk")),
         ),
     )
     actor = get_visible(qs, user, slug=slug)
@@ -546,19 +540,19 @@ class LocationPage:
 
 def location_page(slug: str, user) -> LocationPage:
     qs = Location.objects.select_related(_parent_path("")).prefetch_related(
-        Prefetch("aliases", queryset=_guard(LocationAlias.objects.all()))
+        Prefetch("aliases", queryset=guarded(LocationAlias.objects.all()))
     )
     location = get_visible(qs, user, slug=slug)
     ancestors = [p for p in _location_chain(location)[1:] if visible(p, user)]
     ancestors.reverse()  # country first
     ids = location.descendant_ids()  # one query per level of the hierarchy, not per place
     inside = list(
-        _guard(Location.objects.filter(visible_q(user), pk__in=ids - {location.pk}))
+        guarded(Location.objects.filter(visible_q(user), pk__in=ids - {location.pk}))
         .select_related("parent")
         .order_by("name")[:LIST_LIMIT]
     )
     events_qs = (
-        _guard(Event.objects.filter(visible_q(user), location_id__in=ids))
+        guarded(Event.objects.filter(visible_q(user), location_id__in=ids))
         .select_related("location")
         .order_by("-start")
     )
@@ -605,7 +599,7 @@ def article_page(slug: str, user) -> ArticlePage:
     qs = Article.objects.select_related("publisher").prefetch_related(
         Prefetch(
             "mentions",
-            queryset=_guard(
+            queryset=guarded(
                 Mention.objects.filter(confirmed=True)
                 .select_related("actor", "location")
                 .order_by("start_offset", "-end_offset")
@@ -613,7 +607,7 @@ def article_page(slug: str, user) -> ArticlePage:
         ),
         Prefetch(
             "claim_sources",
-            queryset=_guard(
+            queryset=guarded(
                 ClaimSource.objects.filter(claim__in=claims.values("pk"))
                 .select_related("claim__speaker", "claim__event")
                 .order_by("start_offset", "pk")
@@ -651,7 +645,7 @@ def claim_page(pk: int, user) -> ClaimPage:
         .select_related("speaker", _parent_path("event__location__", 3))
         .prefetch_related(*_claim_prefetches(user))
     )
-    claim = _guard(qs).filter(pk=pk).first()
+    claim = guarded(qs).filter(pk=pk).first()
     if claim is None:
         raise Http404("No such claim.")
     return ClaimPage(

@@ -8,12 +8,11 @@ event never appears inside a published one for anonymous clients.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.fetch_modes import FETCH_RAISE
 from django.db.models.functions import Coalesce
 
+from events.fetch_plans import guarded
 from events.models import (
     Actor,
     ActorAlias,
@@ -34,11 +33,6 @@ from events.models.article import texts_behind
 from .filters import day_end
 
 
-def _guard(qs):
-    """In tests, a lazy load inside a serializer raises instead of adding queries."""
-    return qs.fetch_mode(FETCH_RAISE) if settings.API_FETCH_RAISE else qs
-
-
 def is_public_only(user) -> bool:
     return not (user is not None and user.is_active and user.is_staff)
 
@@ -55,7 +49,7 @@ def _sources(user, as_of: dt.date | None):
     qs = ClaimSource.objects.filter(article__in=Article.objects.visible_to(user))
     if as_of:
         qs = qs.filter(Q(article__published_on__isnull=True) | Q(article__published_on__lte=as_of))
-    return _guard(
+    return guarded(
         qs.select_related("article")
         .defer(*texts_behind("article__"))
         .order_by("article__published_on", "article_id")
@@ -76,7 +70,7 @@ def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
         prefetches += [
             Prefetch(
                 "relations_in",
-                queryset=_guard(
+                queryset=guarded(
                     ClaimRelation.objects.filter(from_claim__in=related)
                     .select_related("from_claim__speaker")
                     .order_by("id")
@@ -85,7 +79,7 @@ def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
             ),
             Prefetch(
                 "relations_out",
-                queryset=_guard(
+                queryset=guarded(
                     ClaimRelation.objects.filter(to_claim__in=related)
                     .select_related("to_claim__speaker")
                     .order_by("id")
@@ -98,7 +92,7 @@ def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
 
 # --- events ---------------------------------------------------------------------------------
 def events_for_list(user):
-    return _guard(Event.objects.visible_to(user).for_list().select_related("parent"))
+    return guarded(Event.objects.visible_to(user).for_list().select_related("parent"))
 
 
 def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC):
@@ -114,13 +108,13 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
             Q(source__published_on__isnull=True) | Q(source__published_on__lte=as_of)
         )
     claims = claims.select_related("speaker").prefetch_related(*_claim_prefetches(user, as_of, tz))
-    return _guard(
+    return guarded(
         Event.objects.visible_to(user)
         .select_related("location", "parent")
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=_guard(
+                queryset=guarded(
                     participations.select_related("actor", "source")
                     .defer(*texts_behind("source__"))
                     .order_by("role", "actor__name", "id")
@@ -129,17 +123,17 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
             ),
             Prefetch(
                 "claims",
-                queryset=_guard(claims.order_by("made_at", "id")),
+                queryset=guarded(claims.order_by("made_at", "id")),
                 to_attr="fetched_claims",
             ),
             Prefetch(
                 "children",
-                queryset=_guard(events.order_by("start", "id")),
+                queryset=guarded(events.order_by("start", "id")),
                 to_attr="fetched_children",
             ),
             Prefetch(
                 "relations_out",
-                queryset=_guard(
+                queryset=guarded(
                     EventRelation.objects.filter(target__in=events)
                     .select_related("target")
                     .order_by("id")
@@ -148,7 +142,7 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
             ),
             Prefetch(
                 "relations_in",
-                queryset=_guard(
+                queryset=guarded(
                     EventRelation.objects.filter(source__in=events)
                     .select_related("source")
                     .order_by("id")
@@ -161,7 +155,7 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
 
 # --- claims ---------------------------------------------------------------------------------
 def claims_for_list(user):
-    return _guard(
+    return guarded(
         visible_claims(user)
         .for_list()
         .prefetch_related(
@@ -174,12 +168,12 @@ def claims_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
     claims = visible_claims(user)
     if as_of:
         claims = claims.filter(made_at__lt=day_end(as_of, tz))
-    return _guard(
+    return guarded(
         claims.for_list().prefetch_related(
             *_claim_prefetches(user, as_of, tz),
             Prefetch(
                 "about_actors",
-                queryset=_guard(Actor.objects.visible_to(user)),
+                queryset=guarded(Actor.objects.visible_to(user)),
                 to_attr="fetched_about_actors",
             ),
         )
@@ -188,11 +182,11 @@ def claims_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
 
 # --- actors ---------------------------------------------------------------------------------
 def actors_for_list(user):
-    return _guard(
+    return guarded(
         Actor.objects.visible_to(user)
         .for_list()
         .prefetch_related(
-            Prefetch("aliases", queryset=_guard(ActorAlias.objects.order_by("name", "id")))
+            Prefetch("aliases", queryset=guarded(ActorAlias.objects.order_by("name", "id")))
         )
     )
 
@@ -202,7 +196,7 @@ def actors_for_detail(user):
     return actors_for_list(user).prefetch_related(
         Prefetch(
             "affiliations",
-            queryset=_guard(
+            queryset=guarded(
                 Affiliation.objects.filter(organisation__in=visible)
                 .select_related("organisation")
                 .order_by("kind", "organisation__name", "id")
@@ -210,7 +204,7 @@ def actors_for_detail(user):
         ),
         Prefetch(
             "affiliated",
-            queryset=_guard(
+            queryset=guarded(
                 Affiliation.objects.filter(actor__in=visible)
                 .select_related("actor")
                 .order_by("kind", "actor__name", "id")
@@ -221,14 +215,14 @@ def actors_for_detail(user):
 
 # --- locations ------------------------------------------------------------------------------
 def locations_for_list(user):
-    return _guard(Location.objects.visible_to(user).for_list())
+    return guarded(Location.objects.visible_to(user).for_list())
 
 
 def locations_for_detail(user):
     return locations_for_list(user).prefetch_related(
-        Prefetch("aliases", queryset=_guard(LocationAlias.objects.order_by("name", "id"))),
+        Prefetch("aliases", queryset=guarded(LocationAlias.objects.order_by("name", "id"))),
         Prefetch(
-            "children", queryset=_guard(Location.objects.visible_to(user).order_by("name", "id"))
+            "children", queryset=guarded(Location.objects.visible_to(user).order_by("name", "id"))
         ),
     )
 
@@ -240,7 +234,7 @@ def ancestors_of(location: Location | None, user) -> list[Location]:
     table = Location._meta.db_table
     rows = {
         loc.pk: loc
-        for loc in _guard(
+        for loc in guarded(
             Location._base_manager.filter(
                 pk__in=RawSQL(
                     f"WITH RECURSIVE up(id, parent_id) AS ("
@@ -271,8 +265,10 @@ def _with_article_sort(qs):
 
 
 def articles_for_list(user):
-    return _guard(_with_article_sort(Article.objects.visible_to(user).for_list()))
+    return guarded(_with_article_sort(Article.objects.visible_to(user).for_list()))
 
 
 def articles_for_detail(user):
-    return _guard(_with_article_sort(Article.objects.visible_to(user).select_related("publisher")))
+    return guarded(
+        _with_article_sort(Article.objects.visible_to(user).select_related("publisher"))
+    )

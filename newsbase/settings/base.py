@@ -167,11 +167,10 @@ SPECTACULAR_SETTINGS = {
         "ResourceTypeEnum": "events.models.TombstoneKind",
     },
 }
-# Serve the API's own fetch plans in FETCH_RAISE mode (test settings turn it on), so a
-# serializer that would lazily load a relation fails loudly instead of adding queries.
-API_FETCH_RAISE = False
-# The same for the reader pages' fetch plans (events/selectors.py).
-PAGES_FETCH_RAISE = False
+# Serve the API's and the reader pages' fetch plans in FETCH_RAISE mode (test settings turn
+# it on), so a serializer or template that would lazily load a relation fails loudly
+# instead of adding queries (events/fetch_plans.py).
+FETCH_PLANS_RAISE = False
 # --- end issue 4 --------------------------------------------------------------------------
 
 LOGGING = {

@@ -6,10 +6,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 
-# Issue 4: the API's fetch plans raise on any lazy load; throttles high enough for the suite
-# (tests/api/test_errors_and_throttling.py lowers them to check 429 + Retry-After).
-API_FETCH_RAISE = True
-PAGES_FETCH_RAISE = True
+# The API's and pages' fetch plans raise on any lazy load (events/fetch_plans.py); throttles
+# high enough for the suite (tests/api/test_errors_and_throttling.py lowers them to check
+# 429 + Retry-After).
+FETCH_PLANS_RAISE = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
