@@ -37,6 +37,15 @@ def is_public_only(user) -> bool:
     return not (user is not None and user.is_active and user.is_staff)
 
 
+def _fetched(lookup: str, queryset) -> Prefetch:
+    """Prefetch ``lookup`` (guarded) as a plain list on ``fetched_<lookup>``.
+
+    Django's default stores a filtered queryset per parent row; a list costs nothing per row,
+    and the serializers read these names (``source="fetched_claims"`` …).
+    """
+    return Prefetch(lookup, queryset=guarded(queryset), to_attr=f"fetched_{lookup}")
+
+
 def visible_claims(user):
     """Claims whose claim, event and speaker the client may all see."""
     qs = Claim.objects.visible_to(user)
@@ -49,7 +58,7 @@ def _sources(user, as_of: dt.date | None):
     qs = ClaimSource.objects.filter(article__in=Article.objects.visible_to(user))
     if as_of:
         qs = qs.filter(Q(article__published_on__isnull=True) | Q(article__published_on__lte=as_of))
-    return guarded(
+    return (
         qs.select_related("article")
         .defer(*texts_behind("article__"))
         .order_by("article__published_on", "article_id")
@@ -64,27 +73,21 @@ def _related_claims(user, as_of, tz):
 
 
 def _claim_prefetches(user, as_of=None, tz=dt.UTC, relations=True):
-    prefetches = [Prefetch("sources", queryset=_sources(user, as_of), to_attr="fetched_sources")]
+    prefetches = [_fetched("sources", _sources(user, as_of))]
     if relations:
         related = _related_claims(user, as_of, tz)
         prefetches += [
-            Prefetch(
+            _fetched(
                 "relations_in",
-                queryset=guarded(
-                    ClaimRelation.objects.filter(from_claim__in=related)
-                    .select_related("from_claim__speaker")
-                    .order_by("id")
-                ),
-                to_attr="fetched_relations_in",
+                ClaimRelation.objects.filter(from_claim__in=related)
+                .select_related("from_claim__speaker")
+                .order_by("id"),
             ),
-            Prefetch(
+            _fetched(
                 "relations_out",
-                queryset=guarded(
-                    ClaimRelation.objects.filter(to_claim__in=related)
-                    .select_related("to_claim__speaker")
-                    .order_by("id")
-                ),
-                to_attr="fetched_relations_out",
+                ClaimRelation.objects.filter(to_claim__in=related)
+                .select_related("to_claim__speaker")
+                .order_by("id"),
             ),
         ]
     return prefetches
@@ -112,42 +115,25 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
         Event.objects.visible_to(user)
         .select_related("location", "parent")
         .prefetch_related(
-            Prefetch(
+            _fetched(
                 "participations",
-                queryset=guarded(
-                    participations.select_related("actor", "source")
-                    .defer(*texts_behind("source__"))
-                    .order_by("role", "actor__name", "id")
-                ),
-                to_attr="fetched_participations",
+                participations.select_related("actor", "source")
+                .defer(*texts_behind("source__"))
+                .order_by("role", "actor__name", "id"),
             ),
-            Prefetch(
-                "claims",
-                queryset=guarded(claims.order_by("made_at", "id")),
-                to_attr="fetched_claims",
-            ),
-            Prefetch(
-                "children",
-                queryset=guarded(events.order_by("start", "id")),
-                to_attr="fetched_children",
-            ),
-            Prefetch(
+            _fetched("claims", claims.order_by("made_at", "id")),
+            _fetched("children", events.order_by("start", "id")),
+            _fetched(
                 "relations_out",
-                queryset=guarded(
-                    EventRelation.objects.filter(target__in=events)
-                    .select_related("target")
-                    .order_by("id")
-                ),
-                to_attr="fetched_relations_out",
+                EventRelation.objects.filter(target__in=events)
+                .select_related("target")
+                .order_by("id"),
             ),
-            Prefetch(
+            _fetched(
                 "relations_in",
-                queryset=guarded(
-                    EventRelation.objects.filter(source__in=events)
-                    .select_related("source")
-                    .order_by("id")
-                ),
-                to_attr="fetched_relations_in",
+                EventRelation.objects.filter(source__in=events)
+                .select_related("source")
+                .order_by("id"),
             ),
         )
     )
@@ -156,11 +142,7 @@ def events_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
 # --- claims ---------------------------------------------------------------------------------
 def claims_for_list(user):
     return guarded(
-        visible_claims(user)
-        .for_list()
-        .prefetch_related(
-            Prefetch("sources", queryset=_sources(user, None), to_attr="fetched_sources")
-        )
+        visible_claims(user).for_list().prefetch_related(_fetched("sources", _sources(user, None)))
     )
 
 
@@ -171,11 +153,7 @@ def claims_for_detail(user, as_of: dt.date | None = None, tz: dt.tzinfo = dt.UTC
     return guarded(
         claims.for_list().prefetch_related(
             *_claim_prefetches(user, as_of, tz),
-            Prefetch(
-                "about_actors",
-                queryset=guarded(Actor.objects.visible_to(user)),
-                to_attr="fetched_about_actors",
-            ),
+            _fetched("about_actors", Actor.objects.visible_to(user)),
         )
     )
 
