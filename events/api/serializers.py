@@ -31,10 +31,14 @@ from events.models import (
 from .representation import FastRepresentationMixin
 
 
-def site_root(context) -> str:
-    """``scheme://host`` of the request (what build_absolute_uri puts before a path)."""
-    request = context.get("request")
-    return request.build_absolute_uri("/")[:-1] if request else ""
+class SiteRootMixin:
+    """``_root``: the request's ``scheme://host`` (what build_absolute_uri puts before a
+    path), worked out once per field and request rather than once per link."""
+
+    @cached_property
+    def _root(self) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri("/")[:-1] if request else ""
 
 
 class Serializer(FastRepresentationMixin, serializers.Serializer):
@@ -45,27 +49,20 @@ class ModelSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """The API's model serializers (see representation.py for how they run)."""
 
 
-class ApiLink(serializers.HyperlinkedIdentityField):
+class ApiLink(SiteRootMixin, serializers.HyperlinkedIdentityField):
     """A link to an API object, without the request's ``?format=`` carried over.
 
-    DRF's reverse() keeps ``format`` from the current request, so an actor linked from a
-    GeoJSON response would point at ``?format=geojson``, which actors do not offer.
+    DRF's link fields reverse() with ``format`` from the current request, so an actor linked
+    from a GeoJSON response would point at ``?format=geojson``, which actors do not offer.
+    This one builds the plain URL (from a per-route template, events/links.py) and returns
+    it as a string.
     """
 
     def __init__(self, view_name, **kwargs):
         kwargs.setdefault("lookup_field", "pk")
         super().__init__(view_name=view_name, **kwargs)
 
-    def get_url(self, obj, view_name, request, format):
-        url = fast_reverse(view_name, self.lookup_url_kwarg, getattr(obj, self.lookup_field))
-        return request.build_absolute_uri(url) if request else url
-
-    @cached_property
-    def _root(self) -> str:
-        return site_root(self.context)
-
     def to_representation(self, value):
-        # HyperlinkedRelatedField's, minus a Hyperlink object and a format per link.
         path = fast_reverse(
             self.view_name, self.lookup_url_kwarg, getattr(value, self.lookup_field)
         )
@@ -77,6 +74,9 @@ def list_link(request, name: str, **params) -> str:
     url = request.build_absolute_uri(url) if request else url
     return f"{url}?{urlencode(params)}"
 
+
+# Every published resource ends with its workflow state and timestamps.
+WORKFLOW_FIELDS = ["status", "public_note", "first_published_at", "created_at", "updated_at"]
 
 AS_OF_HELP = "The as_of date asked for, or null for what is known now."
 
@@ -95,17 +95,13 @@ class VisibleOnlyMixin:
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class HtmlUrlField(serializers.Field):
+class HtmlUrlField(SiteRootMixin, serializers.Field):
     """The object's page on the site (absolute URL)."""
 
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
         kwargs.setdefault("help_text", "The object's page on the site.")
         super().__init__(**kwargs)
-
-    @cached_property
-    def _root(self) -> str:
-        return site_root(self.context)
 
     def to_representation(self, value):
         return self._root + value.get_absolute_url()
@@ -271,11 +267,7 @@ class ClaimListSerializer(ModelSerializer):
             "assessment_note",
             "figure",
             "sources",
-            "status",
-            "public_note",
-            "first_published_at",
-            "created_at",
-            "updated_at",
+            *WORKFLOW_FIELDS,
         ]
 
     @extend_schema_field(FigureSerializer(allow_null=True))
@@ -368,11 +360,7 @@ class EventListSerializer(ModelSerializer):
             "location",
             "parent",
             "featured",
-            "status",
-            "public_note",
-            "first_published_at",
-            "created_at",
-            "updated_at",
+            *WORKFLOW_FIELDS,
         ]
 
 
@@ -484,11 +472,7 @@ class ActorListSerializer(ModelSerializer):
             "aliases",
             "wikidata_qid",
             "website",
-            "status",
-            "public_note",
-            "first_published_at",
-            "created_at",
-            "updated_at",
+            *WORKFLOW_FIELDS,
         ]
 
 
@@ -554,11 +538,7 @@ class LocationListSerializer(ModelSerializer):
             "timezone",
             "wikidata_qid",
             "description",
-            "status",
-            "public_note",
-            "first_published_at",
-            "created_at",
-            "updated_at",
+            *WORKFLOW_FIELDS,
         ]
 
 
@@ -603,11 +583,7 @@ class ArticleListSerializer(ModelSerializer):
             "url",
             "language",
             "is_citation",
-            "status",
-            "public_note",
-            "first_published_at",
-            "created_at",
-            "updated_at",
+            *WORKFLOW_FIELDS,
         ]
 
     @extend_schema_field(OpenApiTypes.BOOL)

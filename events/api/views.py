@@ -205,8 +205,8 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         if "fields" not in params and "omit" not in params:
             return None, None
         tree = field_tree(serializer.child if hasattr(serializer, "child") else serializer)
-        include = parse_selection(self.request.query_params.get("fields"), tree, "fields")
-        exclude = parse_selection(self.request.query_params.get("omit"), tree, "omit")
+        include = parse_selection(params.get("fields"), tree, "fields")
+        exclude = parse_selection(params.get("omit"), tree, "omit")
         return include, exclude
 
     def _wants_geojson(self) -> bool:
