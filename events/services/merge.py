@@ -15,6 +15,7 @@ from django.db import transaction
 from events.models import (
     Actor,
     ActorAlias,
+    Correction,
     CorrectionKind,
     Location,
     LocationAlias,
@@ -33,7 +34,7 @@ class MergeResult:
     moved: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     aliases_added: list[str] = field(default_factory=list)
-    correction: object = None  # the public note written when a published record is merged
+    correction: Correction | None = None  # the public note left when a published one goes
 
 
 def _as_user(obj, user):
