@@ -2,8 +2,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from events.links import fast_reverse
-
 from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
 from .common import wikidata_qid_validator
 
@@ -67,9 +65,6 @@ class Actor(SluggedModel, PublishableModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return fast_reverse("events:actor-detail", "slug", self.slug)
 
 
 class ActorAlias(AliasModel):

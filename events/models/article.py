@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from events.links import fast_reverse
 from events.text import clean_report_text
 
 from .base import PublishableModel, PublishableQuerySet, SluggedModel
@@ -113,9 +112,6 @@ class Article(SluggedModel, PublishableModel):
 
     def __str__(self):
         return self.headline
-
-    def get_absolute_url(self):
-        return fast_reverse("events:article-detail", "slug", self.slug)
 
     @property
     def is_citation(self) -> bool:

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events.links import fast_reverse
+
 from .common import detect_script, language_validator, script_validator
 
 
@@ -120,6 +122,10 @@ class SluggedModel(models.Model):
             self.slug = unique_slug(type(self), getattr(self, self.slug_source, ""), self.pk)
         self._check_slug_frozen()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The reader page, ``events:<model>-detail`` by slug."""
+        return fast_reverse(f"events:{self._meta.model_name}-detail", "slug", self.slug)
 
     def clean_fields(self, exclude=None):
         if not self.slug:

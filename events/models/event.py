@@ -4,8 +4,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from events.links import fast_reverse
-
 from .base import (
     Precision,
     PublishableModel,
@@ -132,9 +130,6 @@ class Event(SluggedModel, PublishableModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return fast_reverse("events:event-detail", "slug", self.slug)
 
     @property
     def tzinfo(self):

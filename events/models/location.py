@@ -2,8 +2,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from events.links import fast_reverse
-
 from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel
 from .common import (
     validate_timezone,
@@ -119,9 +117,6 @@ class Location(SluggedModel, PublishableModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return fast_reverse("events:location-detail", "slug", self.slug)
 
     def clean(self):
         from django.core.exceptions import ValidationError
