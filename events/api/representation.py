@@ -118,9 +118,10 @@ def _reader(field, model):
     return read
 
 
+# DRF's ``to_representation`` with the field walk planned once (see the module doc). A
+# comment, not a docstring: drf-spectacular would publish a docstring as the description of
+# every serializer that does not have its own.
 class FastRepresentationMixin:
-    """DRF's ``to_representation`` with the field walk planned once (see the module doc)."""
-
     def get_fields(self):
         if not isinstance(self, serializers.ModelSerializer):
             return super().get_fields()

@@ -41,12 +41,14 @@ class SiteRootMixin:
         return request.build_absolute_uri("/")[:-1] if request else ""
 
 
+# The API's base serializers (representation.py: how they run). No docstrings here or on
+# the mixins below: drf-spectacular would publish them as every subclass's description.
 class Serializer(FastRepresentationMixin, serializers.Serializer):
-    """The API's plain serializers (see representation.py for how they run)."""
+    pass
 
 
 class ModelSerializer(FastRepresentationMixin, serializers.ModelSerializer):
-    """The API's model serializers (see representation.py for how they run)."""
+    pass
 
 
 class ApiLink(SiteRootMixin, serializers.HyperlinkedIdentityField):

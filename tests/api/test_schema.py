@@ -44,6 +44,20 @@ def test_served_schema_is_the_generated_one(api):
     assert set(served["components"]["schemas"]) == set(generated["components"]["schemas"])
 
 
+def test_no_implementation_notes_leak_into_component_descriptions(api):
+    """A base class's or mixin's docstring becomes every subclass's public description."""
+    document = api.get(api_url("schema"), {"format": "json"}).json()
+    internal = re.compile(r"to_representation|representation\.py|field walk|module doc")
+    leaked = {
+        name: component["description"]
+        for name, component in document["components"]["schemas"].items()
+        if internal.search(component.get("description", ""))
+    }
+    assert leaked == {}
+    # The check reads real descriptions: serializers that document themselves have one.
+    assert any(c.get("description") for c in document["components"]["schemas"].values())
+
+
 def test_every_operation_documents_its_errors(api):
     document = api.get(api_url("schema"), {"format": "json"}).json()
     error_ref = "#/components/schemas/Error"
