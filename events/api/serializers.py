@@ -366,16 +366,20 @@ class EventListSerializer(ModelSerializer):
         ]
 
 
-class LocationWithAncestorsSerializer(LocationRefSerializer):
-    ancestors = serializers.SerializerMethodField()
-
-    class Meta(LocationRefSerializer.Meta):
-        fields = [*LocationRefSerializer.Meta.fields, "ancestors"]
-
+# ``get_ancestors`` for an ``ancestors`` method field: the places a location lies in,
+# nearest first, as fetched by the view (``api_ancestors``, visible ones only).
+class AncestorsMixin:
     @extend_schema_field(LocationRefSerializer(many=True))
     def get_ancestors(self, obj):
         chain = getattr(obj, "api_ancestors", [])
         return LocationRefSerializer(many=True, context=self.context).to_representation(chain)
+
+
+class LocationWithAncestorsSerializer(AncestorsMixin, LocationRefSerializer):
+    ancestors = serializers.SerializerMethodField()
+
+    class Meta(LocationRefSerializer.Meta):
+        fields = [*LocationRefSerializer.Meta.fields, "ancestors"]
 
 
 class ParticipantSerializer(Serializer):
@@ -544,7 +548,7 @@ class LocationListSerializer(ModelSerializer):
         ]
 
 
-class LocationDetailSerializer(LocationListSerializer):
+class LocationDetailSerializer(AncestorsMixin, LocationListSerializer):
     ancestors = serializers.SerializerMethodField()
     children = LocationRefSerializer(many=True, read_only=True)
     aliases = AliasSerializer(many=True, read_only=True)
@@ -554,11 +558,6 @@ class LocationDetailSerializer(LocationListSerializer):
         fields = [*LocationListSerializer.Meta.fields, "ancestors", "children", "aliases"] + [
             "events_url"
         ]
-
-    @extend_schema_field(LocationRefSerializer(many=True))
-    def get_ancestors(self, obj):
-        chain = getattr(obj, "api_ancestors", [])
-        return LocationRefSerializer(many=True, context=self.context).to_representation(chain)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_events_url(self, obj):
