@@ -294,8 +294,44 @@ def collected_static():
     )
 
 
+# Between the first start and the restart, a publisher corrects the event's title and
+# withdraws a claim, through the same services the admin uses.
+PUBLISHER_EDITS = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from events.models import Claim, Event
+from events.services import publishable_correct, publishable_withdraw
+user = get_user_model().objects.create_user("pia")
+user.groups.add(Group.objects.get(name="Publishers"))
+event = Event.objects.get(slug="crocus-city-hall-attack")
+event.title = "Crocus City Hall massacre"
+publishable_correct(obj=event, user=user, note="Title corrected.")
+claim = Claim.objects.get(import_key="killed-150-pravda-ru")
+publishable_withdraw(obj=claim, user=user, note="A false figure.")
+"""
+STATE = """
+from events.models import Claim, Event
+print("STATE", Event.objects.get(slug="crocus-city-hall-attack").title, "|",
+      Claim.objects.get(import_key="killed-150-pravda-ru").status)
+"""
+
+
+def manage_shell(code: str, environ: dict) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_start_sequence_migrates_loads_and_serves(fresh_database_url, collected_static, tmp_path):
-    """Run bin/start twice on a fresh database, as a first deploy and a restart would."""
+    """Run bin/start twice on a fresh database, as a first deploy and a restart would, with a
+    publisher's correction and withdrawal in between: the restart keeps both."""
     port = free_port()
     environ = {
         key: value
@@ -343,6 +379,20 @@ def test_start_sequence_migrates_loads_and_serves(fresh_database_url, collected_
             assert b"Crocus City Hall" in page.body
             missing = request(port, "/events/no-such-event/", **{"X-Forwarded-Proto": "https"})
             assert missing.status == 404, attempt
+            if attempt == "first start":
+                assert "Crocus record loaded" in log_text
+            else:
+                assert "Crocus record already loaded: nothing changed." in log_text
+                assert b"Crocus City Hall massacre" in page.body
         finally:
             stop(server)
         assert server.returncode is not None
+        if attempt == "first start":
+            manage_shell(PUBLISHER_EDITS, environ)
+    assert manage_shell(STATE, environ).split() == [
+        "Crocus",
+        "City",
+        "Hall",
+        "massacre",
+        "withdrawn",
+    ]

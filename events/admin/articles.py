@@ -95,8 +95,8 @@ class MentionInline(VersionedInline, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
-    list_display = ("headline", "published_on", "publisher", "language", "status", "tools")
-    list_filter = ("status", "language", "published_on", "retrieved_at")
+    list_display = ("headline", "published_on", "publisher", "kind", "status", "tools")
+    list_filter = ("status", "kind", "language", "published_on", "retrieved_at")
     list_select_related = ("publisher",)
     search_fields = ("headline", "clean_text", "publisher__name")
     autocomplete_fields = ("publisher",)
@@ -133,12 +133,15 @@ class ArticleAdmin(PublishableAdmin):
             ]
         return [
             "headline",
+            "original_headline",
+            "kind",
             "status",
             "correction_note",
             "published_on",
             "publisher",
             "byline",
             "url",
+            "carried_by",
             "language",
             "retrieved_at",
             "provenance_note",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.models import Correction, Mention, SlugRedirect, Tombstone
+from events.models import Correction, LoadedRow, Mention, SlugRedirect, Tombstone
 
 from .base import HistoryAdmin
 
@@ -46,6 +46,26 @@ class TombstoneAdmin(admin.ModelAdmin):
     list_filter = ("kind", "deleted_at")
     search_fields = ("slug",)
     date_hierarchy = "deleted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoadedRow)
+class LoadedRowAdmin(admin.ModelAdmin):
+    """What the record loader last wrote to each row (``load_crocus``): read-only here."""
+
+    list_display = ("key", "record", "content_type", "object_id", "updated_at")
+    list_filter = ("record", "content_type")
+    list_select_related = ("content_type",)
+    search_fields = ("key",)
+    date_hierarchy = "updated_at"
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,14 @@
 from django import forms
 from django.contrib import admin
 
-from events.models import Claim, ClaimKind, Event, EventRelation, Participation
+from events.models import (
+    Claim,
+    ClaimKind,
+    Event,
+    EventRelation,
+    EventSummaryVersion,
+    Participation,
+)
 
 from .base import HistoryAdmin, PublishableAdmin, VersionedInline, VersionedModelForm
 
@@ -103,6 +110,12 @@ class EventRelationInline(VersionedInline, admin.TabularInline):
         return super().get_queryset(request).select_related("target", "article")
 
 
+class SummaryVersionInline(VersionedInline, admin.TabularInline):
+    model = EventSummaryVersion
+    fields = ("current_from", "text", "version")
+    verbose_name_plural = "summary as it stood (for pages “as of” a day)"
+
+
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
     list_display = ("title", "event_type", "start", "location", "parent", "status", "featured")
@@ -117,7 +130,19 @@ class EventAdmin(PublishableAdmin):
         FigureInline,
         SubEventInline,
         EventRelationInline,
+        SummaryVersionInline,
     ]
+
+
+@admin.register(EventSummaryVersion)
+class EventSummaryVersionAdmin(HistoryAdmin):
+    parent_field = "event"
+    list_display = ("event", "current_from", "text")
+    list_filter = ("current_from", "created_at")
+    list_select_related = ("event",)
+    search_fields = ("text", "event__title")
+    autocomplete_fields = ("event",)
+    date_hierarchy = "current_from"
 
 
 @admin.register(EventRelation)

@@ -140,7 +140,15 @@ class ArticleRefSerializer(VisibleOnlyMixin, ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["api_url", "slug", "headline", "published_on", "url"]
+        fields = [
+            "api_url",
+            "slug",
+            "headline",
+            "original_headline",
+            "kind",
+            "published_on",
+            "url",
+        ]
 
 
 class ClaimRefSerializer(ModelSerializer):
@@ -211,6 +219,10 @@ class ClaimSourceSerializer(Serializer):
     passage = serializers.CharField(help_text="The passage of the article quoted exactly.")
     start_offset = serializers.IntegerField(allow_null=True)
     end_offset = serializers.IntegerField(allow_null=True)
+    attributes_speaker = serializers.BooleanField(
+        help_text="The report attributes the claim to its speaker although the passage does "
+        "not name them: show it as “according to <outlet>”."
+    )
 
 
 class ClaimRelationSerializer(Serializer):
@@ -578,10 +590,13 @@ class ArticleListSerializer(ModelSerializer):
             "html_url",
             "slug",
             "headline",
+            "original_headline",
+            "kind",
             "published_on",
             "publisher",
             "byline",
             "url",
+            "carried_by",
             "language",
             "is_citation",
             *WORKFLOW_FIELDS,

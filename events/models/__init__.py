@@ -1,5 +1,5 @@
 from .actor import Actor, ActorAlias, ActorKind, Affiliation, AffiliationKind
-from .article import Article
+from .article import Article, ArticleKind
 from .base import Precision, PublishableModel, Status, TimeStampedModel
 from .claim import (
     Assessment,
@@ -17,8 +17,9 @@ from .claim import (
     figure_series,
 )
 from .editorial import Correction, CorrectionKind, Mention, SlugRedirect
-from .event import Event, EventRelation, EventRelationKind, EventType
+from .event import Event, EventRelation, EventRelationKind, EventSummaryVersion, EventType
 from .location import Location, LocationAlias, LocationKind
+from .record import LoadedRow
 from .tombstone import Tombstone, TombstoneKind
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Affiliation",
     "AffiliationKind",
     "Article",
+    "ArticleKind",
     "Assessment",
     "Claim",
     "ClaimKind",
@@ -39,9 +41,11 @@ __all__ = [
     "Event",
     "EventRelation",
     "EventRelationKind",
+    "EventSummaryVersion",
     "EventType",
     "Location",
     "LocationAlias",
+    "LoadedRow",
     "LocationKind",
     "Mention",
     "Metric",

@@ -29,12 +29,43 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("publisher").defer("raw_text", "clean_text")
 
 
+class ArticleKind(models.TextChoices):
+    """Whose text an article is: an outlet's report is a source, the newsroom's own text is not."""
+
+    REPORT = "report", "An outlet's report"
+    OFFICIAL = "official", "An official statement or document"
+    NEWSROOM = "newsroom", "The newsroom's own text"
+
+
 class Article(SluggedModel, PublishableModel):
-    """A source document: a report we hold the text of, or a bare citation of one we don't."""
+    """A source document: a report we hold the text of, or a citation of one we don't.
+
+    A citation is still a reference a reader can follow: the outlet (``publisher``), its own
+    headline, its date, its URL (or, where none could be established, a provenance note
+    saying so and where the fact was relayed), the day we looked it up, and the passages we
+    quote from it (on each ``ClaimSource``).
+    """
 
     slug_source = "headline"
 
-    headline = models.CharField(max_length=300, help_text="The article's headline or title.")
+    headline = models.CharField(
+        max_length=300,
+        help_text="The headline shown in newsbase: the outlet's own where known (see "
+        "original_headline), otherwise the newsroom's description of the report.",
+    )
+    original_headline = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The headline exactly as the outlet published it, in its language; blank "
+        "when it is not known.",
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=ArticleKind.choices,
+        default=ArticleKind.REPORT,
+        help_text="An outlet's report, an official statement or document, or the newsroom's "
+        "own text (never cited as a source).",
+    )
     raw_text = models.TextField(
         blank=True,
         help_text="The text exactly as received, debris included. Never edited once stored. "
@@ -64,9 +95,23 @@ class Article(SluggedModel, PublishableModel):
         related_name="articles_published",
         help_text="The outlet (an actor) that published it, if known.",
     )
-    byline = models.CharField(max_length=200, blank=True, help_text="Author(s), if known.")
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Author(s) as the outlet gives them; blank when it names none.",
+    )
     url = models.URLField(
-        max_length=500, null=True, blank=True, help_text="Where the article was published."
+        max_length=500,
+        null=True,
+        blank=True,
+        help_text="Where the report can be read, as found (never constructed). Blank when no "
+        "URL could be established: the provenance note then says so.",
+    )
+    carried_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The site at the URL when it is not the outlet's own: a wire report carried "
+        "by a subscriber (an AP report on a member station's site).",
     )
     language = models.CharField(
         max_length=16,
@@ -75,11 +120,14 @@ class Article(SluggedModel, PublishableModel):
         help_text="BCP 47 language tag of the text.",
     )
     retrieved_at = models.DateTimeField(
-        null=True, blank=True, help_text="When newsbase received or retrieved the text."
+        null=True,
+        blank=True,
+        help_text="When newsbase received the text, or looked the report up at its URL.",
     )
     provenance_note = models.TextField(
         blank=True,
-        help_text="How we came by the text, or what is unknown about it (publisher, URL…).",
+        help_text="How we came by the report, or what is unknown about it (publisher, URL…) "
+        "and where its facts were relayed instead.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -102,6 +150,11 @@ class Article(SluggedModel, PublishableModel):
                 condition=Q(raw_text_sha256__isnull=False),
                 name="article_unique_text",
                 violation_error_message="This exact text has already been ingested.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ArticleKind.values),
+                name="article_kind_valid",
+                violation_error_message="Choose an article kind from the list.",
             ),
             models.CheckConstraint(
                 condition=Q(raw_text="") | Q(raw_text_sha256__isnull=False),

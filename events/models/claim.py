@@ -339,7 +339,13 @@ class ClaimSource(TimeStampedModel):
     passage = models.TextField(
         blank=True,
         help_text="The passage of the article that reports the claim, quoted exactly from its "
-        "cleaned text. Blank only for a citation whose text we do not hold.",
+        "cleaned text; for a citation whose text we do not hold, the short passage we quote "
+        "from the report (blank if none).",
+    )
+    attributes_speaker = models.BooleanField(
+        default=False,
+        help_text="This report (at its URL) attributes the claim to its speaker although the "
+        'quoted passage does not name them: readers see "according to <outlet>".',
     )
     start_offset = models.PositiveIntegerField(
         null=True,

@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.db import models
@@ -146,6 +147,63 @@ class Event(SluggedModel, PublishableModel):
     def local_end(self):
         return self.end.astimezone(self.tzinfo) if self.end else None
 
+    def summary_as_of(self, day: datetime.date | None) -> str:
+        """The summary as it stood on ``day`` (in the event's time zone); today's if None.
+
+        Reads ``summary_versions`` (prefetch it for lists). An event without versions has
+        only its current summary; a day before the first version has no summary ("").
+        """
+        if day is None:
+            return self.summary
+        versions = sorted(self.summary_versions.all(), key=lambda v: v.current_from)
+        if not versions:
+            return self.summary
+        text = ""
+        for version in versions:
+            if version.current_from > day:
+                break
+            text = version.text
+        return text
+
+
+class EventSummaryVersion(TimeStampedModel):
+    """A summary of an event as it stood from a day on, so a page "as of" a day reads it then.
+
+    The latest version is the event's current ``summary``; earlier ones say only what was
+    known from their day (the 23 March summary does not know of the 2025 indictment).
+    """
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="summary_versions",
+        help_text="The event summarised.",
+    )
+    current_from = models.DateField(
+        help_text="The day (in the event's time zone) from which this summary was current."
+    )
+    text = models.TextField(help_text="The summary as it read from that day.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "current_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "current_from"],
+                name="event_summary_version_unique",
+                violation_error_message="This event already has a summary from that day.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="event_summary_version_text",
+                violation_error_message="A summary version needs its text.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} from {self.current_from}"
+
 
 class EventRelationKind(models.TextChoices):
     WARNED_OF = "warned_of", "warned of"
@@ -203,4 +261,12 @@ class EventRelation(TimeStampedModel):
         return f"{self.source} {self.get_kind_display()} {self.target}"
 
 
-__all__ = ["Event", "EventQuerySet", "EventRelation", "EventRelationKind", "EventType", "Status"]
+__all__ = [
+    "Event",
+    "EventQuerySet",
+    "EventRelation",
+    "EventRelationKind",
+    "EventSummaryVersion",
+    "EventType",
+    "Status",
+]

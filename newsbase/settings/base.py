@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "events.models.ClaimKind",
         "EventTypeEnum": "events.models.EventType",
         "ResourceTypeEnum": "events.models.TombstoneKind",
+        "ArticleKindEnum": "events.models.ArticleKind",
     },
 }
 # Serve the API's and the reader pages' fetch plans in FETCH_RAISE mode (test settings turn

@@ -1,5 +1,7 @@
 """One row of every model, linked the way an editor would link them (factories + a few)."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 
 from events import models as m
@@ -43,6 +45,9 @@ def build_cast(n: int = 0) -> dict:
         kind=m.CorrectionKind.CORRECTION,
         note="The date was wrong.",
     )
+    summary = m.EventSummaryVersion.objects.create(
+        event=event, current_from=dt.date(2024, 3, 22), text="Gunmen attacked a concert hall."
+    )
     redirect = m.SlugRedirect.objects.create(
         kind=m.SlugRedirect.Kind.ACTOR, old_slug=f"isis-{n}", new_slug=actor.slug
     )
@@ -55,6 +60,7 @@ def build_cast(n: int = 0) -> dict:
         "article": article,
         "event": event,
         "eventrelation": relation,
+        "eventsummaryversion": summary,
         "participation": participation,
         "claim": claim,
         "claimsource": source,

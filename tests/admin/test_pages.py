@@ -7,8 +7,9 @@ from django.urls import reverse
 from events import models as m
 from tests.admin.cast import build_cast
 
-# The API's tombstones are a log written on delete: registered read-only, so not "editable".
-READ_ONLY = {"tombstone"}
+# The API's tombstones are a log written on delete, the record loader's fingerprints are
+# written by the loader: registered read-only, so not "editable".
+READ_ONLY = {"tombstone", "loadedrow"}
 EVENTS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "events"]
 MODEL_NAMES = sorted(
     model._meta.model_name for model in EVENTS_MODELS if model._meta.model_name not in READ_ONLY

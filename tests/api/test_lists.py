@@ -26,7 +26,7 @@ SEARCH = {
     "event-list": ("Crocus", "crocus-city-hall-attack"),
     "actor-list": ("Zelensk", "volodymyr-zelensky"),
     "location-list": ("Красногорск", "krasnogorsk"),
-    "claim-list": ("window was prepared", None),
+    "claim-list": ("heading for Ukraine", None),
     "article-list": ("lethal capability", "crocus-report-2024-03-23"),
 }
 

@@ -31,7 +31,7 @@ def test_claim_filters(api, crocus):
     figures = claims(kind="figure", event=ATTACK)
     assert figures and all(c["figure"]["metric"] for c in figures)
     false = claims(assessment="false")
-    assert {c["figure"]["value"] for c in false if c["figure"]} >= {150, 152}
+    assert {c["figure"]["value"] for c in false if c["figure"]} >= {150}
     assert_error(api.get(api_url("claim-list", params={"kind": "rumour"})), 400, "kind")
     assert_error(api.get(api_url("claim-list", params={"assessment": "maybe"})), 400, "assessment")
     assert_error(api.get(api_url("claim-list", params={"event": "nope"})), 400, "event")
@@ -68,9 +68,9 @@ def test_claim_detail(api, crocus):
     data = api.get(api_url("claim-detail", pk=claim.pk)).json()
     assert data["speaker"]["slug"] == "vladimir-putin"
     assert data["event"]["slug"] == ATTACK
-    assert data["mode"] == "quote"
+    assert data["mode"] == "paraphrase"
     assert {a["slug"] for a in data["about_actors"]} >= {"ukrainian-government"}
-    assert {s["article"]["slug"] for s in data["sources"]} >= {"ap-2024-03-23"}
+    assert {s["article"]["slug"] for s in data["sources"]} >= {"novaya-gazeta-europe-2024-03-23"}
     contra = {c["speaker"]["slug"] for c in data["contradicting_claims"]}
     assert "volodymyr-zelensky" in contra
     assert_error(api.get("/api/v1/claims/abc/"), 404)
@@ -105,7 +105,8 @@ def test_location_filters(api, crocus):
     assert {"krasnogorsk", "crocus-city-hall"} <= set(inside)
     assert "moscow-oblast" not in inside and "bryansk-oblast" not in inside
     assert places(kind="venue") == ["crocus-city-hall"]
-    assert places(bbox="37.0,55.5,38.0,56.0") == ["crocus-city-hall"]
+    in_box = sorted(places(bbox="37.0,55.5,38.0,56.0"))
+    assert in_box == ["crocus-city-hall", "krasnogorsk", "moscow"]
     assert "crocus-city-hall" not in places(bbox="-10,40,10,50")
     # crossing the antimeridian
     assert "crocus-city-hall" in places(bbox="30,55,-170,56")
@@ -155,7 +156,8 @@ def test_locations_as_geojson(api, crocus):
         assert parent.endswith("/api/v1/locations/krasnogorsk/")
     detail = api.get(api_url("location-detail", slug="russia", params={"format": "geojson"}))
     assert detail.json()["type"] == "Feature"
-    assert detail.json()["geometry"] is None  # no coordinates recorded for the country
+    # a country's representative point (CIA World Factbook), so its map shows where it is
+    assert detail.json()["geometry"] == {"type": "Point", "coordinates": [100.0, 60.0]}
 
 
 def test_events_as_geojson_with_field_selection(api, crocus):

@@ -1,20 +1,11 @@
-"""Load a record file (TOML) into the database: idempotent, validated, all or nothing.
-
-A record names everything by slug (or a claim's import key), so loading it again finds the
-same rows; a row is saved only when a value differs, so a second load changes nothing, not
-even ``updated_at``. Every row goes through ``full_clean()`` first: a record that breaks a
-rule fails loudly and, being one transaction, leaves the database as it was.
-"""
+"""Reads a record file (TOML) into rows, through :class:`RowSync` (what is safe to write)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-from django.db import models, transaction
 
 from events.models import (
     Actor,
@@ -27,6 +18,7 @@ from events.models import (
     ClaimSource,
     Event,
     EventRelation,
+    EventSummaryVersion,
     Location,
     LocationAlias,
     Participation,
@@ -34,76 +26,57 @@ from events.models import (
     Status,
 )
 
-CROCUS_RECORD = Path(__file__).resolve().parent.parent / "data" / "crocus" / "record.toml"
+from .checks import check_record
+from .sync import RecordError, RowSync
+
+# How a row's key in the record (``claim:killed-133-sk``) finds the row: model, lookup.
+KEYS = {
+    "location": (Location, ("slug",)),
+    "locationalias": (LocationAlias, ("location__slug", "name")),
+    "actor": (Actor, ("slug",)),
+    "actoralias": (ActorAlias, ("actor__slug", "name")),
+    "affiliation": (Affiliation, ("actor__slug", "kind", "organisation__slug")),
+    "article": (Article, ("slug",)),
+    "event": (Event, ("slug",)),
+    "summary": (EventSummaryVersion, ("event__slug", "current_from")),
+    "eventrelation": (EventRelation, ("source__slug", "kind", "target__slug")),
+    "participation": (Participation, ("event__slug", "actor__slug", "role")),
+    "claim": (Claim, ("import_key",)),
+    "claimsource": (ClaimSource, ("claim__import_key", "article__slug")),
+    "claimrelation": (ClaimRelation, ("from_claim__import_key", "kind", "to_claim__import_key")),
+}
 
 
-class RecordError(Exception):
-    """The record file is inconsistent (an unknown slug, a passage not in its article…)."""
+def resolve_key(key: str):
+    """The row a record key names, or None (``retired`` keys of earlier loads)."""
+    prefix, _, rest = key.partition(":")
+    if prefix not in KEYS:
+        raise RecordError(f"Unknown kind of record row: “{key}”.")
+    model, names = KEYS[prefix]
+    parts = rest.split("/", len(names) - 1)
+    if len(parts) != len(names):
+        raise RecordError(f"Malformed record key: “{key}”.")
+    return model._base_manager.filter(**dict(zip(names, parts, strict=True))).first()
 
 
-@dataclass
-class LoadStats:
-    counts: Counter = field(default_factory=Counter)
-
-    def add(self, model, outcome: str) -> None:
-        self.counts[(model._meta.verbose_name_plural, outcome)] += 1
-
-    @property
-    def changed(self) -> int:
-        return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
-
-    def summary(self) -> str:
-        names = sorted({name for name, _ in self.counts})
-        parts = []
-        for name in names:
-            c, u, s = (self.counts[(name, o)] for o in ("created", "updated", "unchanged"))
-            parts.append(f"{name}: {c} created, {u} updated, {s} unchanged")
-        return "\n".join(parts)
+def read_record(path: Path) -> dict:
+    """The parsed record, checked (sources and attribution) before anything is written."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    check_record(data, path.name)
+    return data
 
 
-def _normalise(values: dict) -> dict:
-    """Model instances become ``<field>_id`` values, so comparing costs no query."""
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, models.Model):
-            out[f"{key}_id"] = value.pk
-        else:
-            out[key] = value
-    return out
+def _day_start(value) -> dt.datetime | None:
+    """A TOML date (the day we looked a report up) as the start of that day in UTC."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
 
 
-def _equal(current, wanted) -> bool:
-    if isinstance(wanted, Decimal) and current is not None:
-        return Decimal(current) == wanted
-    return current == wanted
-
-
-def _upsert(stats: LoadStats, model, lookup: dict, values: dict):
-    lookup, values = _normalise(lookup), _normalise(values)
-    obj = model._base_manager.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        outcome = "created"
-    else:
-        changed = {k: v for k, v in values.items() if not _equal(getattr(obj, k), v)}
-        if not changed:
-            stats.add(model, "unchanged")
-            return obj
-        for key, value in changed.items():
-            setattr(obj, key, value)
-        outcome = "updated"
-    obj.full_clean()
-    obj.save()
-    stats.add(model, outcome)
-    return obj
-
-
-class _Loader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.data = tomllib.loads(path.read_text(encoding="utf-8"))
-        self.default_tz = self.data.get("timezone", "UTC")
-        self.stats = LoadStats()
+class RecordLoader:
+    def __init__(self, path: Path, data: dict, sync: RowSync):
+        self.path, self.data, self.sync = path, data, sync
+        self.default_tz = data.get("timezone", "UTC")
         self.locations: dict[str, Location] = {}
         self.actors: dict[str, Actor] = {}
         self.articles: dict[str, Article] = {}
@@ -116,9 +89,15 @@ class _Loader:
         except KeyError:
             raise RecordError(f"{self.path.name}: unknown {what} “{slug}”.") from None
 
+    def _optional(self, table: dict, row: dict, name: str, what: str):
+        return self._get(table, row[name], what) if name in row else None
+
     def _passage(self, article: Article, passage: str, where: str) -> tuple[int, int] | None:
-        if not passage:
+        """Offsets of a passage in a report whose text we hold (None for a citation)."""
+        if article.is_citation:
             return None
+        if not passage:
+            raise RecordError(f"{where}: quote the passage of “{article.slug}” that says it.")
         position = article.clean_text.find(passage)
         if position < 0:
             raise RecordError(
@@ -126,28 +105,26 @@ class _Loader:
             )
         return position, position + len(passage)
 
-    def run(self) -> LoadStats:
-        self.load_locations()
-        self.load_actors()
-        self.load_articles()
-        self.load_affiliations()
-        self.load_events()
-        self.load_relations()
-        self.load_participations()
-        self.load_claims()
-        self.load_claim_relations()
-        return self.stats
+    def run(self) -> None:
+        for step in (
+            self.load_locations,
+            self.load_actors,
+            self.load_articles,
+            self.load_affiliations,
+            self.load_events,
+            self.load_relations,
+            self.load_participations,
+            self.load_claims,
+            self.load_claim_relations,
+        ):
+            step()
 
     def load_locations(self):
-        rows = self.data.get("locations", [])
-        for row in rows:  # parents are listed before their children
-            parent = (
-                self._get(self.locations, row["parent"], "location") if "parent" in row else None
-            )
+        for row in self.data.get("locations", []):  # parents are listed before their children
             values = {
                 "name": row["name"],
                 "kind": row["kind"],
-                "parent": parent,
+                "parent": self._optional(self.locations, row, "parent", "location"),
                 "description": row.get("description", ""),
                 "address": row.get("address", ""),
                 "latitude": Decimal(row["latitude"]) if "latitude" in row else None,
@@ -156,12 +133,13 @@ class _Loader:
                 "wikidata_qid": row.get("wikidata_qid"),
                 "status": Status.PUBLISHED,
             }
-            location = _upsert(self.stats, Location, {"slug": row["slug"]}, values)
-            self.locations[row["slug"]] = location
+            slug = row["slug"]
+            location = self.sync.upsert(Location, f"location:{slug}", {"slug": slug}, values)
+            self.locations[slug] = location
             for alias in row.get("aliases", []):
-                _upsert(
-                    self.stats,
+                self.sync.upsert(
                     LocationAlias,
+                    f"locationalias:{slug}/{alias['name']}",
                     {"location": location, "name": alias["name"]},
                     {"language": alias.get("language", "")},
                 )
@@ -175,12 +153,13 @@ class _Loader:
                 "wikidata_qid": row.get("wikidata_qid"),
                 "status": Status.PUBLISHED,
             }
-            actor = _upsert(self.stats, Actor, {"slug": row["slug"]}, values)
-            self.actors[row["slug"]] = actor
+            slug = row["slug"]
+            actor = self.sync.upsert(Actor, f"actor:{slug}", {"slug": slug}, values)
+            self.actors[slug] = actor
             for alias in row.get("aliases", []):
-                _upsert(
-                    self.stats,
+                self.sync.upsert(
                     ActorAlias,
+                    f"actoralias:{slug}/{alias['name']}",
                     {"actor": actor, "name": alias["name"]},
                     {
                         "language": alias.get("language", ""),
@@ -193,42 +172,36 @@ class _Loader:
             raw_text = ""
             if "text_file" in row:
                 raw_text = (self.path.parent / row["text_file"]).read_text(encoding="utf-8")
-            retrieved = row.get("retrieved_at")
+            original = row.get("original_headline", "")
             values = {
-                "headline": row["headline"],
+                "headline": row.get("headline") or original,
+                "original_headline": original,
+                "kind": row.get("kind", "report"),
                 "raw_text": raw_text,
                 "published_on": row.get("published_on"),
-                "publisher": (
-                    self._get(self.actors, row["publisher"], "actor")
-                    if "publisher" in row
-                    else None
-                ),
+                "publisher": self._optional(self.actors, row, "publisher", "actor"),
+                "byline": row.get("byline", ""),
                 "url": row.get("url"),
+                "carried_by": row.get("carried_by", ""),
                 "language": row.get("language", "en"),
-                "retrieved_at": retrieved,
-                "provenance_note": row.get(
-                    "provenance_note",
-                    "Cited from the newsroom's research notes; the text is not held and the "
-                    "headline is descriptive.",
-                ),
+                "retrieved_at": _day_start(row.get("retrieved_on", row.get("retrieved_at"))),
+                "provenance_note": row.get("provenance_note", ""),
                 "status": Status.PUBLISHED,
             }
-            self.articles[row["slug"]] = _upsert(
-                self.stats, Article, {"slug": row["slug"]}, values
+            slug = row["slug"]
+            self.articles[slug] = self.sync.upsert(
+                Article, f"article:{slug}", {"slug": slug}, values
             )
 
     def load_affiliations(self):
         for row in self.data.get("actors", []):
             actor = self.actors[row["slug"]]
             for link in row.get("affiliations", []):
-                _upsert(
-                    self.stats,
+                organisation = self._get(self.actors, link["organisation"], "actor")
+                self.sync.upsert(
                     Affiliation,
-                    {
-                        "actor": actor,
-                        "organisation": self._get(self.actors, link["organisation"], "actor"),
-                        "kind": link["kind"],
-                    },
+                    f"affiliation:{row['slug']}/{link['kind']}/{link['organisation']}",
+                    {"actor": actor, "organisation": organisation, "kind": link["kind"]},
                     {
                         "title": link.get("title", ""),
                         "source": self._get(self.articles, link["source"], "article"),
@@ -237,55 +210,63 @@ class _Loader:
 
     def load_events(self):
         for row in self.data.get("events", []):
+            versions = row.get("summaries", [])
+            if versions and "summary" in row:
+                raise RecordError(
+                    f"{self.path.name}: event “{row['slug']}” gives both summary and "
+                    "summaries; its summary is the latest of its summaries."
+                )
+            summary = versions[-1]["text"] if versions else row.get("summary", "")
             values = {
                 "title": row["title"],
-                "summary": row.get("summary", ""),
+                "summary": summary,
                 "event_type": row["type"],
                 "start": row["start"],
                 "start_precision": row.get("start_precision", "day"),
                 "end": row.get("end"),
                 "end_precision": row.get("end_precision", ""),
                 "timezone": row.get("timezone", self.default_tz),
-                "location": (
-                    self._get(self.locations, row["location"], "location")
-                    if "location" in row
-                    else None
-                ),
-                "parent": (
-                    self._get(self.events, row["parent"], "event") if "parent" in row else None
-                ),
+                "location": self._optional(self.locations, row, "location", "location"),
+                "parent": self._optional(self.events, row, "parent", "event"),
                 "featured": row.get("featured", False),
                 "status": Status.PUBLISHED,
             }
-            self.events[row["slug"]] = _upsert(self.stats, Event, {"slug": row["slug"]}, values)
+            slug = row["slug"]
+            event = self.sync.upsert(Event, f"event:{slug}", {"slug": slug}, values)
+            self.events[slug] = event
+            days = [version["from"] for version in versions]
+            if days != sorted(set(days)):
+                raise RecordError(f"{self.path.name}: the summaries of “{slug}” are not in order.")
+            for version in versions:
+                self.sync.upsert(
+                    EventSummaryVersion,
+                    f"summary:{slug}/{version['from']}",
+                    {"event": event, "current_from": version["from"]},
+                    {"text": version["text"]},
+                )
 
     def load_relations(self):
         for row in self.data.get("relations", []):
-            _upsert(
-                self.stats,
+            self.sync.upsert(
                 EventRelation,
+                f"eventrelation:{row['source']}/{row['kind']}/{row['target']}",
                 {
                     "source": self._get(self.events, row["source"], "event"),
                     "target": self._get(self.events, row["target"], "event"),
                     "kind": row["kind"],
                 },
-                {
-                    "article": (
-                        self._get(self.articles, row["article"], "article")
-                        if "article" in row
-                        else None
-                    )
-                },
+                {"article": self._optional(self.articles, row, "article", "article")},
             )
 
     def load_participations(self):
         for row in self.data.get("participations", []):
             source = self._get(self.articles, row["source"], "article")
             passage = row.get("passage", "")
-            self._passage(source, passage, f"participation {row['actor']} in {row['event']}")
-            _upsert(
-                self.stats,
+            if passage:
+                self._passage(source, passage, f"participation {row['actor']} in {row['event']}")
+            self.sync.upsert(
                 Participation,
+                f"participation:{row['event']}/{row['actor']}/{row['role']}",
                 {
                     "event": self._get(self.events, row["event"], "event"),
                     "actor": self._get(self.actors, row["actor"], "actor"),
@@ -330,43 +311,38 @@ class _Loader:
                 raise RecordError(f"{self.path.name}: the claim key “{key}” is used twice.")
             if not row.get("sources"):
                 raise RecordError(f"{self.path.name}: claim “{key}” has no source.")
-            claim = _upsert(
-                self.stats, Claim, {"import_key": key}, self._claim_values(row, figure=figure)
+            about = [self._get(self.actors, slug, "actor") for slug in row.get("about", [])]
+            claim = self.sync.upsert(
+                Claim,
+                f"claim:{key}",
+                {"import_key": key},
+                self._claim_values(row, figure=figure),
+                m2m={"about_actors": about},
             )
             self.claims[key] = claim
-            about = {self._get(self.actors, slug, "actor").pk for slug in row.get("about", [])}
-            if set(claim.about_actors.values_list("pk", flat=True)) != about:
-                claim.about_actors.set(about)
-                self.stats.add(Claim.about_actors.through, "updated")
-            kept = []
             for source in row["sources"]:
                 article = self._get(self.articles, source["article"], "article")
                 passage = source.get("passage", "")
-                if not article.is_citation and not passage:
-                    raise RecordError(
-                        f"claim “{key}”: quote the passage of “{article.slug}” that reports it."
-                    )
                 offsets = self._passage(article, passage, f"claim “{key}”")
                 start, end = offsets if offsets else (None, None)
-                kept.append(
-                    _upsert(
-                        self.stats,
-                        ClaimSource,
-                        {"claim": claim, "article": article},
-                        {"passage": passage, "start_offset": start, "end_offset": end},
-                    ).pk
+                self.sync.upsert(
+                    ClaimSource,
+                    f"claimsource:{key}/{article.slug}",
+                    {"claim": claim, "article": article},
+                    {
+                        "passage": passage,
+                        "start_offset": start,
+                        "end_offset": end,
+                        "attributes_speaker": source.get("attributes_speaker", False),
+                    },
                 )
-            stale = ClaimSource.objects.filter(claim=claim).exclude(pk__in=kept)
-            if stale.exists():
-                stale.delete()
-                self.stats.add(ClaimSource, "updated")
 
     def load_claim_relations(self):
-        for row in self.data.get("claims", []):
+        for row in [*self.data.get("claims", []), *self.data.get("figures", [])]:
             for kind, other in row.get("relations", []):
-                _upsert(
-                    self.stats,
+                self.sync.upsert(
                     ClaimRelation,
+                    f"claimrelation:{row['key']}/{kind}/{other}",
                     {
                         "from_claim": self.claims[row["key"]],
                         "to_claim": self._get(self.claims, other, "claim"),
@@ -374,9 +350,3 @@ class _Loader:
                     },
                     {},
                 )
-
-
-@transaction.atomic
-def record_load(*, path: Path = CROCUS_RECORD) -> LoadStats:
-    """Load (or re-load) a record file; returns what was created, updated or unchanged."""
-    return _Loader(path).run()
