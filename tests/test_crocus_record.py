@@ -209,3 +209,31 @@ def test_known_on_ends_the_day_in_the_events_time_zone(crocus):
     day = dt.date(2024, 3, 23)
     assert late not in Claim.objects.known_on(day, tz=MOSCOW)
     assert late in Claim.objects.known_on(day)
+
+
+def test_every_placed_event_can_be_mapped(crocus):
+    """Countries and regions carry a representative point, so each event's map shows where
+    it happened: the detention in Bryansk Oblast, not the attack in Krasnogorsk."""
+    placed = Event.objects.exclude(location=None).select_related("location")
+    assert placed.count() >= 8
+    for event in placed:
+        assert event.location.latitude is not None, event.slug
+    detention = Event.objects.get(slug="crocus-gunmen-detained")
+    assert detention.location.slug == "bryansk-oblast"
+    assert (detention.location.latitude, detention.location.longitude) == (
+        Decimal("52.95"),
+        Decimal("33.4"),
+    )
+
+
+def test_the_summary_as_it_stood_on_a_day(crocus):
+    day = dt.date
+    assert crocus.summary_as_of(day(2024, 3, 21)) == ""
+    first_night = crocus.summary_as_of(day(2024, 3, 22))
+    assert "40 dead" in first_night and "133" not in first_night
+    next_day = crocus.summary_as_of(day(2024, 3, 23))
+    assert "133 dead" in next_day and "149" not in next_day and "2025" not in next_day
+    assert "149 dead" in crocus.summary_as_of(day(2025, 12, 31))
+    assert crocus.summary_as_of(None) == crocus.summary
+    assert crocus.summary == crocus.summary_as_of(day(2026, 3, 12))
+    assert "life imprisonment" in crocus.summary

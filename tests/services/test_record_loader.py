@@ -128,6 +128,26 @@ def test_a_row_an_editor_changed_is_a_conflict_unless_forced(record, crocus, pub
     assert claim.history.first().history_user.username == LOADER_USERNAME
 
 
+def test_a_row_an_editor_deleted_is_not_recreated(crocus):
+    key = "claimsource:killed-133-sk/kuna-2024-03-23"
+    ClaimSource.objects.get(
+        claim__import_key="killed-133-sk", article__slug="kuna-2024-03-23"
+    ).delete()
+
+    assert record_load(path=CROCUS_RECORD).changed == 0
+    review = record_load(path=CROCUS_RECORD, update=True, apply=True, reason=REASON)
+    [change] = [c for c in review.changes if c.key == key]
+    assert change.conflict and not change.applied
+    assert not ClaimSource.objects.filter(
+        claim__import_key="killed-133-sk", article__slug="kuna-2024-03-23"
+    ).exists()
+
+    record_load(path=CROCUS_RECORD, update=True, apply=True, reason=REASON, force=[key])
+    assert ClaimSource.objects.filter(
+        claim__import_key="killed-133-sk", article__slug="kuna-2024-03-23"
+    ).exists()
+
+
 def test_rows_the_record_drops_are_withdrawn_with_a_public_note(record, crocus):
     text = record.read_text(encoding="utf-8")
     start = text.index('[[figures]]\nkey = "killed-150-pravda-ru"')

@@ -15,6 +15,8 @@ def _shown(value) -> str:
 
 def describe(change: RowChange, *, applied: bool) -> list[str]:
     """A row's differences, as a reviewer reads them (``applied`` False: a dry run)."""
+    if change.action == "create" and change.edited:
+        return [f"! {change.key} (CONFLICT: deleted since loaded, not recreated)"]
     if change.action == "create":
         return [f"+ {change.key} ({'created' if applied else 'would be created'})"]
     mark = "!" if change.conflict else ("-" if change.action == "remove" else "~")

@@ -93,8 +93,9 @@ class RecordLoader:
         return self._get(table, row[name], what) if name in row else None
 
     def _passage(self, article: Article, passage: str, where: str) -> tuple[int, int] | None:
-        """Offsets of a passage in a report whose text we hold (None for a citation)."""
-        if article.is_citation:
+        """Offsets of a passage in a report whose text we hold (None for a citation, or for
+        an article an editor deleted)."""
+        if article is None or article.is_citation:
             return None
         if not passage:
             raise RecordError(f"{where}: quote the passage of “{article.slug}” that says it.")
@@ -320,6 +321,8 @@ class RecordLoader:
                 m2m={"about_actors": about},
             )
             self.claims[key] = claim
+            if claim is None:
+                continue
             for source in row["sources"]:
                 article = self._get(self.articles, source["article"], "article")
                 passage = source.get("passage", "")

@@ -88,7 +88,7 @@ class RowChange:
 
     @property
     def conflict(self) -> bool:
-        if self.action == "remove":
+        if self.action in ("remove", "create"):
             return self.edited
         return any(f.conflict for f in self.fields)
 
@@ -185,17 +185,27 @@ class RowSync:
         if key in self.seen:
             raise RecordError(f"{self.record}: the record states “{key}” twice.")
         self.seen.add(key)
+        if any(value is None for value in lookup.values()):
+            # It hangs on a row an editor deleted (and the loader did not recreate).
+            self.counts[(model._meta.verbose_name_plural, "skipped")] += 1
+            return None
         lookup, values, m2m = _normalise(lookup), _normalise(values), m2m or {}
         wanted = {name: jsonable(value) for name, value in values.items()}
         wanted |= {name: sorted(jsonable(v) for v in related) for name, related in m2m.items()}
         obj = model._base_manager.filter(**lookup).first()
+        if obj is None and key in self.stamps and not (self.update and key in self.force):
+            # The loader wrote it and someone deleted it since: that is editorial work too.
+            self.changes.append(RowChange(key, "create", edited=True))
+            self.counts[(model._meta.verbose_name_plural, "conflict")] += 1
+            return None
         if obj is None:
             obj = model(**lookup, **values)
             self._save(obj, "create")
             for name, related in m2m.items():
                 getattr(obj, name).set(related)
+            recreated = key in self.stamps  # forced back after an editor deleted it
             self._stamp(key, obj, wanted)
-            self.changes.append(RowChange(key, "create", applied=True))
+            self.changes.append(RowChange(key, "create", applied=True, edited=recreated))
             self.counts[(model._meta.verbose_name_plural, "created")] += 1
             return obj
 
