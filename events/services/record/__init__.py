@@ -65,7 +65,7 @@ class LoadStats:
 
     def summary(self) -> str:
         names = sorted({name for name, _ in self.counts})
-        outcomes = ("created", "updated", "removed", "pending", "conflict", "unchanged")
+        outcomes = ("created", "updated", "removed", "pending", "conflict", "skipped", "unchanged")
         return "\n".join(
             f"{name}: "
             + ", ".join(
