@@ -106,6 +106,7 @@ class RowSync:
         self.changes: list[RowChange] = []
         self.counts: Counter = Counter()
         self._user = None
+        self._loaded_rows: dict = {}  # model → {lookup values: row}, the loader's own rows
 
     # --- who writes, and why ---------------------------------------------------------------
     @property
@@ -139,10 +140,29 @@ class RowSync:
         out = {}
         for name in names:
             if name in many:
-                out[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+                out[name] = sorted(row.pk for row in getattr(obj, name).all())
             else:
                 out[name] = jsonable(getattr(obj, name))
         return out
+
+    def _find(self, model, lookup: dict):
+        """The row a lookup names: from the rows this record loaded before (fetched once per
+        model, so a start-up costs a query per table, not per row), else by a query."""
+        names = tuple(sorted(lookup))
+        rows = self._loaded_rows.get((model, names))
+        if rows is None:
+            content_type = ContentType.objects.get_for_model(model)
+            ids = [
+                s.object_id for s in self.stamps.values() if s.content_type_id == content_type.pk
+            ]
+            many = [f.name for f in model._meta.many_to_many]
+            found = model._base_manager.filter(pk__in=ids).prefetch_related(*many)
+            rows = {tuple(getattr(row, n) for n in names): row for row in found}
+            self._loaded_rows[(model, names)] = rows
+        values = tuple(lookup[n] for n in names)
+        if values in rows:
+            return rows[values]
+        return model._base_manager.filter(**lookup).first()
 
     def _loaded(self, key: str, obj, current: dict, wanted: dict) -> dict:
         stamp = self.stamps.get(key)
@@ -192,7 +212,7 @@ class RowSync:
         lookup, values, m2m = _normalise(lookup), _normalise(values), m2m or {}
         wanted = {name: jsonable(value) for name, value in values.items()}
         wanted |= {name: sorted(jsonable(v) for v in related) for name, related in m2m.items()}
-        obj = model._base_manager.filter(**lookup).first()
+        obj = self._find(model, lookup)
         if obj is None and key in self.stamps and not (self.update and key in self.force):
             # The loader wrote it and someone deleted it since: that is editorial work too.
             self.changes.append(RowChange(key, "create", edited=True))
@@ -256,6 +276,8 @@ class RowSync:
                 for name, value in stamp.values.items()
             ]
             self._remove(key, obj, fields, edited=current != stamp.values, stamp=stamp)
+        if not self.update:
+            return  # resolving them costs a query each: only a review looks them up
         for key in sorted(set(retired) - self.seen - set(self.stamps)):
             obj = resolve(key) if resolve else None
             if obj is not None:
