@@ -389,10 +389,7 @@ def test_start_sequence_migrates_loads_and_serves(fresh_database_url, collected_
         assert server.returncode is not None
         if attempt == "first start":
             manage_shell(PUBLISHER_EDITS, environ)
-    assert manage_shell(STATE, environ).split() == [
-        "Crocus",
-        "City",
-        "Hall",
-        "massacre",
-        "withdrawn",
+    lines = manage_shell(STATE, environ).splitlines()
+    assert [line for line in lines if line.startswith("STATE")] == [
+        "STATE Crocus City Hall massacre | withdrawn"
     ]

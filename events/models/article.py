@@ -56,6 +56,8 @@ class Article(SluggedModel, PublishableModel):
     original_headline = models.CharField(
         max_length=300,
         blank=True,
+        default="",
+        db_default="",
         help_text="The headline exactly as the outlet published it, in its language; blank "
         "when it is not known.",
     )
@@ -63,6 +65,7 @@ class Article(SluggedModel, PublishableModel):
         max_length=12,
         choices=ArticleKind.choices,
         default=ArticleKind.REPORT,
+        db_default=ArticleKind.REPORT,
         help_text="An outlet's report, an official statement or document, or the newsroom's "
         "own text (never cited as a source).",
     )
@@ -110,6 +113,8 @@ class Article(SluggedModel, PublishableModel):
     carried_by = models.CharField(
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text="The site at the URL when it is not the outlet's own: a wire report carried "
         "by a subscriber (an AP report on a member station's site).",
     )

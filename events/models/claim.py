@@ -344,6 +344,7 @@ class ClaimSource(TimeStampedModel):
     )
     attributes_speaker = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="This report (at its URL) attributes the claim to its speaker although the "
         'quoted passage does not name them: readers see "according to <outlet>".',
     )

@@ -167,7 +167,6 @@ def test_rows_the_record_drops_are_withdrawn_with_a_public_note(record, crocus):
     assert {c.key for c in stats.changes if c.action == "remove"} == {
         "claim:killed-150-pravda-ru",
         "claimsource:killed-150-pravda-ru/pravda-ru-2024-03-23",
-        "claimrelation:killed-150-pravda-ru/contradicts/killed-133-sk",
     }
 
 
