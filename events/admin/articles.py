@@ -23,6 +23,7 @@ from events.services import (
 )
 
 from .base import PublishableAdmin, PublishableForm, VersionedInline
+from .knowledge import SuggestionViews
 
 CONTEXT_CHARS = 60
 
@@ -94,7 +95,7 @@ class MentionInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(SuggestionViews, PublishableAdmin):
     list_display = ("headline", "published_on", "publisher", "language", "status", "tools")
     list_filter = ("status", "language", "published_on", "retrieved_at")
     list_select_related = ("publisher",)
@@ -198,7 +199,8 @@ class ArticleAdmin(PublishableAdmin):
         if obj.raw_text and "_addanother" not in request.POST and "_continue" not in request.POST:
             self.message_user(
                 request,
-                "Stored. Now confirm which known actors and places the report mentions.",
+                "Stored. Now confirm the known actors and places the report mentions, and "
+                "create the ones it names that are not in the database yet.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:events_article_mentions", args=[obj.pk]))
@@ -215,6 +217,7 @@ class ArticleAdmin(PublishableAdmin):
                 name="events_article_mentions",
             ),
             path("<path:object_id>/quote/", view(self.quote_view), name="events_article_quote"),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
 
@@ -264,6 +267,7 @@ class ArticleAdmin(PublishableAdmin):
             "rows": rows,
             "may_confirm": may_confirm,
             "error": error,
+            **self.suggestion_context(request, article),
         }
         return TemplateResponse(request, "admin/events/article/mentions.html", context)
 
