@@ -24,6 +24,7 @@ from events.services import (
 
 from .base import PublishableAdmin, PublishableForm, VersionedInline
 from .knowledge import SuggestionViews
+from .pages import show_page_for_confirmation
 
 CONTEXT_CHARS = 60
 
@@ -33,8 +34,15 @@ class ArticleIngestForm(PublishableForm):
 
     upload = forms.FileField(
         required=False,
-        label="…or upload a .txt file",
-        help_text="A UTF-8 plain-text file of the report, instead of pasting it.",
+        label="…or upload a .txt file or a saved page",
+        help_text="A UTF-8 plain-text file of the report, or a saved web page (.html): its "
+        "text and details are extracted and shown here to check before saving.",
+    )
+    page_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="…or the page's address",
+        help_text="Fetched now; its text and details are shown here to check before saving.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -52,6 +60,16 @@ class ArticleIngestForm(PublishableForm):
         # same text (and the second is refused as a duplicate). Nothing else is touched.
         pasted = (cleaned.get("raw_text") or "").replace("\r\n", "\n")
         cleaned["raw_text"] = pasted
+        is_page = upload is not None and upload.name.lower().endswith((".html", ".htm"))
+        if is_page or cleaned.get("page_url"):
+            if pasted.strip() or (is_page and cleaned.get("page_url")):
+                self.add_error("upload", "Give the text, a file or an address: one of them.")
+            else:
+                try:
+                    show_page_for_confirmation(self, upload if is_page else None)
+                except ValidationError as exc:
+                    self.add_error("page_url" if not is_page else "upload", exc.messages)
+            return cleaned
         if upload is not None:
             if pasted.strip():
                 self.add_error("upload", "Paste the text or upload a file, not both.")
@@ -123,6 +141,7 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
                 "headline",
                 "raw_text",
                 "upload",
+                "page_url",
                 "published_on",
                 "publisher",
                 "byline",

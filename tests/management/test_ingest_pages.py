@@ -1,10 +1,6 @@
 """ingest_article with saved HTML pages and --url (a local server), and safe URL fetching."""
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,34 +8,7 @@ from django.core.management import CommandError, call_command
 
 from events.models import Article
 from events.services.pages import url_fetch
-
-PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/redirect-to-private":  # the fetcher must refuse before connecting
-            self.send_response(302)
-            self.send_header("Location", "http://10.0.0.1/admin")
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def page_server():
-    """The saved pages, served over HTTP on a free loopback port (nothing leaves the host)."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(PAGES))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+from tests.replay import PAGES
 
 
 def check_solingen(article: Article) -> None:
