@@ -137,3 +137,19 @@ def test_an_abbreviation_in_brackets_becomes_a_case_sensitive_alias(editor_clien
     )
     alias = ActorAlias.objects.get(name="PFT")
     assert alias.is_abbreviation and alias.actor.kind == "organisation"
+
+
+@pytest.mark.django_db
+def test_a_participation_passage_must_stand_in_its_source(article):
+    """Issue 13, item 7: checked as a claim source's passage is (one rule, on Article)."""
+    from django.core.exceptions import ValidationError
+
+    from tests import factories as f
+
+    participation = f.ParticipationFactory.build(
+        event=f.EventFactory(), actor=f.ActorFactory(), source=article, passage="Not in it."
+    )
+    with pytest.raises(ValidationError, match="does not occur in the article's text"):
+        participation.full_clean()
+    participation.passage = "police said"
+    participation.full_clean()  # a passage that stands in the text passes
