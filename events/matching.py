@@ -95,11 +95,15 @@ def _fold_char(char: str, *, keep_case: bool) -> str:
 _TABLES: dict[bool, dict[int, str]] = {False: {}, True: {}}
 
 
+_KNOWN: dict[bool, set[str]] = {False: set(), True: set()}
+
+
 def _table_for(text: str, keep_case: bool) -> dict[int, str]:
     table = _TABLES[keep_case]
-    for char in set(text):
-        if ord(char) not in table:
-            table[ord(char)] = _fold_char(char, keep_case=keep_case)
+    new = set(text) - _KNOWN[keep_case]  # set arithmetic in C: most texts add nothing
+    for char in new:
+        table[ord(char)] = _fold_char(char, keep_case=keep_case)
+    _KNOWN[keep_case] |= new
     return table
 
 
@@ -146,8 +150,10 @@ def fold(text: str, *, keep_case: bool = False) -> str:
 
 def is_abbreviation(name: str) -> bool:
     """Whether a name is written as an abbreviation (all capitals, at most six letters)."""
-    letters = [c for c in name if c.isalpha()]
-    return bool(letters) and len(letters) <= ABBREVIATION_MAX_LETTERS and name == name.upper()
+    if not name.isupper():  # in C: almost every name stops here
+        return False
+    letters = sum(c.isalpha() for c in name)
+    return 0 < letters <= ABBREVIATION_MAX_LETTERS
 
 
 @dataclass(frozen=True)
