@@ -11,10 +11,11 @@ The rules, in one place:
   and at most six: IS, FSB, IS-K) match case-sensitively, so "IS" never matches "is".
 * **Whole words.** A match must not continue a word on either side, and a hyphen joins
   words: "IS" does not match inside "IS-K", nor "Kreml" inside "Kreml-Propagandist".
-* **Someone else's title.** A name directly followed by a noun that names a person's role
-  ("Kremlin propagandist", "Kremlin spokesman", "IS fighter" is kept: a fighter belongs to
-  IS, a propagandist or spokesman *of* the Kremlin is a different actor) does not mention
-  the name's owner: the phrase describes another person.
+* **Someone else's title.** An actor's name directly followed by a noun that names a
+  person's role ("Kremlin propagandist", "Kremlin spokesman"; "IS fighter" is kept: a
+  fighter belongs to IS, a propagandist or spokesman *of* the Kremlin is a different actor)
+  does not mention that actor: the phrase describes another person. A place stays
+  mentioned ("Moscow officials" names Moscow).
 * **Longest wins.** Where matches overlap, the leftmost, then the longest, is kept.
 
 The automaton is built once per process for a given set of names
@@ -222,8 +223,12 @@ class NameMatcher:
         matches: list[NameMatch] = []
         taken_until = -1
         for start, end, targets in found:
-            if start < taken_until or _describes_someone_else(text, end):
+            if start < taken_until:
                 continue
+            if _describes_someone_else(text, end):  # an actor's, not a place's: "Moscow
+                targets = frozenset(t for t in targets if t[0] != "actor")  # officials"
+                if not targets:
+                    continue
             matches.append(NameMatch(targets=targets, start=start, end=end))
             taken_until = end
         return matches

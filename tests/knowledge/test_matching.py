@@ -67,6 +67,8 @@ def test_a_name_that_titles_someone_else_is_not_a_mention_of_it():
     assert [s for s, _ in found(text)] == ["Kremlin", "Kremlin"]
     positions = [m.start for m in NameMatcher(ENTRIES).find(text)]
     assert positions == [text.index("the Kremlin said") + 4, text.index("the Kremlin's") + 4]
+    # A place before a role noun is still the place: "Düsseldorf officials" names it.
+    assert found("Düsseldorf officials said") == [("Düsseldorf", {("location", 4)})]
 
 
 @pytest.mark.django_db
