@@ -218,7 +218,7 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
         if obj.raw_text and "_addanother" not in request.POST and "_continue" not in request.POST:
             self.message_user(
                 request,
-                "Stored. Now confirm the known actors and places the report mentions, and "
+                "Stored. Now confirm which known actors and places the report mentions, and "
                 "create the ones it names that are not in the database yet.",
                 messages.SUCCESS,
             )
