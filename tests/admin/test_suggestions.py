@@ -1,5 +1,7 @@
 """Names the database does not know yet: suggested on the Mentions page, created in one click."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -38,7 +40,16 @@ def test_unknown_people_and_places_are_suggested_beside_the_known_mentions(edito
     assert solingen["places"][0].describe() == "Solingen ⊂ North Rhine-Westphalia ⊂ Germany"
     assert solingen["places"][0].timezone == "Europe/Berlin"
     page = editor_client.get(reverse("admin:events_article_mentions", args=[article.pk]))
-    assert "Create and confirm" in page.content.decode()
+    html = page.content.decode()
+    assert "Create and confirm" in html
+    # A row's fields sit in table cells, so they name their row's form (form="…"): a click
+    # on a row's button posts that row's fields and no other row's.
+    for number, row in enumerate(re.findall(r'<tr class="suggestion-row".*?</tr>', html, re.S)):
+        form_id = f"suggestion-{number + 1}"
+        assert f'<form id="{form_id}"' in row
+        controls = re.findall(r"<(?:input|select|button)\b[^>]*>", row)
+        named = [c for c in controls if 'name="csrfmiddlewaretoken"' not in c]
+        assert all(f'form="{form_id}"' in c or 'type="hidden"' in c for c in named), row
 
 
 @pytest.mark.django_db
