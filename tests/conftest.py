@@ -16,6 +16,9 @@ from events.models import Event
 
 CROCUS_ATTACK_SLUG = "crocus-city-hall-attack"
 
+# Local replay servers (page_server, wikidata_server) for code that calls out.
+pytest_plugins = ["tests.replay"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -4,6 +4,7 @@ from events.models import Actor, ActorAlias, Affiliation
 
 from .base import HistoryAdmin, PublishableAdmin, VersionedInline
 from .merge import has_merge_permission, merge_action
+from .wikidata import WikidataAdminMixin
 
 
 class ActorAliasInline(VersionedInline, admin.TabularInline):
@@ -23,7 +24,7 @@ class AffiliationInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(PublishableAdmin):
+class ActorAdmin(WikidataAdminMixin, PublishableAdmin):
     list_display = ("name", "kind", "status", "wikidata_qid", "updated_at")
     list_filter = ("kind", "status", "updated_at")
     search_fields = ("name", "aliases__name", "description")

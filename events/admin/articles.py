@@ -23,6 +23,8 @@ from events.services import (
 )
 
 from .base import PublishableAdmin, PublishableForm, VersionedInline
+from .knowledge import SuggestionViews
+from .pages import show_page_for_confirmation
 
 CONTEXT_CHARS = 60
 
@@ -32,8 +34,15 @@ class ArticleIngestForm(PublishableForm):
 
     upload = forms.FileField(
         required=False,
-        label="…or upload a .txt file",
-        help_text="A UTF-8 plain-text file of the report, instead of pasting it.",
+        label="…or upload a .txt file or a saved page",
+        help_text="A UTF-8 plain-text file of the report, or a saved web page (.html): its "
+        "text and details are extracted and shown here to check before saving.",
+    )
+    page_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="…or the page's address",
+        help_text="Fetched now; its text and details are shown here to check before saving.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -51,6 +60,16 @@ class ArticleIngestForm(PublishableForm):
         # same text (and the second is refused as a duplicate). Nothing else is touched.
         pasted = (cleaned.get("raw_text") or "").replace("\r\n", "\n")
         cleaned["raw_text"] = pasted
+        is_page = upload is not None and upload.name.lower().endswith((".html", ".htm"))
+        if is_page or cleaned.get("page_url"):
+            if pasted.strip() or (is_page and cleaned.get("page_url")):
+                self.add_error("upload", "Give the text, a file or an address: one of them.")
+            else:
+                try:
+                    show_page_for_confirmation(self, upload if is_page else None)
+                except ValidationError as exc:
+                    self.add_error("page_url" if not is_page else "upload", exc.messages)
+            return cleaned
         if upload is not None:
             if pasted.strip():
                 self.add_error("upload", "Paste the text or upload a file, not both.")
@@ -94,7 +113,7 @@ class MentionInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(SuggestionViews, PublishableAdmin):
     list_display = ("headline", "published_on", "publisher", "kind", "status", "tools")
     list_filter = ("status", "kind", "language", "published_on", "retrieved_at")
     list_select_related = ("publisher",)
@@ -122,6 +141,7 @@ class ArticleAdmin(PublishableAdmin):
                 "headline",
                 "raw_text",
                 "upload",
+                "page_url",
                 "published_on",
                 "publisher",
                 "byline",
@@ -201,7 +221,8 @@ class ArticleAdmin(PublishableAdmin):
         if obj.raw_text and "_addanother" not in request.POST and "_continue" not in request.POST:
             self.message_user(
                 request,
-                "Stored. Now confirm which known actors and places the report mentions.",
+                "Stored. Now confirm which known actors and places the report mentions, and "
+                "create the ones it names that are not in the database yet.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:events_article_mentions", args=[obj.pk]))
@@ -218,6 +239,7 @@ class ArticleAdmin(PublishableAdmin):
                 name="events_article_mentions",
             ),
             path("<path:object_id>/quote/", view(self.quote_view), name="events_article_quote"),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
 
@@ -267,6 +289,7 @@ class ArticleAdmin(PublishableAdmin):
             "rows": rows,
             "may_confirm": may_confirm,
             "error": error,
+            **self.suggestion_context(request, article),
         }
         return TemplateResponse(request, "admin/events/article/mentions.html", context)
 

@@ -4,6 +4,7 @@ from events.models import Location, LocationAlias
 
 from .base import HistoryAdmin, PublishableAdmin, VersionedInline
 from .merge import has_merge_permission, merge_action
+from .wikidata import WikidataAdminMixin
 
 
 class LocationAliasInline(VersionedInline, admin.TabularInline):
@@ -13,7 +14,7 @@ class LocationAliasInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(PublishableAdmin):
+class LocationAdmin(WikidataAdminMixin, PublishableAdmin):
     list_display = ("name", "kind", "parent", "status", "latitude", "longitude", "updated_at")
     list_filter = ("kind", "status", "updated_at")
     list_select_related = ("parent",)

@@ -211,5 +211,15 @@ class Article(SluggedModel, PublishableModel):
             kwargs["update_fields"] = {*update_fields, "clean_text", "raw_text_sha256"}
         super().save(*args, **kwargs)
 
+    def passage_position(self, passage: str, *, field: str = "passage") -> int:
+        """Where ``passage`` starts in the cleaned text; a ValidationError on ``field`` if it
+        does not occur there exactly (the one rule for claim sources and participations)."""
+        position = self.clean_text.find(passage) if passage else -1
+        if position < 0:
+            raise ValidationError(
+                {field: "This passage does not occur in the article's text; quote it exactly."}
+            )
+        return position
+
     def paragraphs(self) -> list[str]:
         return [p for p in self.clean_text.split("\n\n") if p.strip()]

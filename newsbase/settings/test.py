@@ -26,3 +26,7 @@ AUTHENTICATION_BACKENDS = [
 # Issue 5: no map tiles in tests (markers must show without them; no network needed).
 MAP_TILE_URL = ""
 SECURE_CSP = {**SECURE_CSP, "img-src": [CSP.SELF, "data:"]}  # noqa: F405
+
+# Issue 13: nothing calls Wikidata in tests; the tests that need it point WIKIDATA_API_URL
+# at tests/replay.py's local server, which replays stored responses.
+WIKIDATA_API_URL = ""

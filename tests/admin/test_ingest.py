@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from events.models import Article, Status
+from events.models import Actor, Article, Status
+from tests.replay import PAGES
 
 REPORT = (
     " date 2024-03-23 Gunmen attacked Crocus City Hall in Krasnogorsk.\r\n\r\n"
@@ -118,3 +119,58 @@ def test_raw_text_is_read_only_once_stored(editor_client):
     form = response.context["adminform"].form
     assert "raw_text" not in form.fields
     assert "Advertisment" in response.content.decode()  # shown, not editable
+
+
+# --- Pages: a saved .html file or an address, extracted and shown for confirmation ------
+
+
+def confirm_page(client, response) -> object:
+    """Save the add form as the page filled it (what the editor does after checking it)."""
+    form = response.context["adminform"].form
+    assert "Extracted from the page" in response.content.decode()
+    data = {k: v for k, v in form.data.items() if k not in ("upload", "page_url")}
+    return client.post(reverse("admin:events_article_add"), data)
+
+
+@pytest.mark.django_db
+def test_a_saved_page_fills_the_form_for_confirmation_then_is_ingested(editor_client):
+    outlet = Actor.objects.create(name="Example News", kind="media_outlet")
+    html = (PAGES / "solingen-report.html").read_bytes()
+    upload = SimpleUploadedFile("solingen.html", html, content_type="text/html")
+    response = post_article(editor_client, upload=upload)
+    assert (
+        response.status_code == 200
+        and not Article.objects.filter(headline__startswith="Three killed").exists()
+    )  # nothing is stored before the editor confirms
+    form = response.context["adminform"].form
+    assert form.data["headline"] == "Three killed in knife attack at Solingen festival"
+    assert form.data["published_on"] == "2024-08-24"
+    assert form.data["byline"] == "Jane Example"
+    assert form.data["publisher"] == str(outlet.pk)  # the site name is a known outlet
+    assert form.data["language"] == "en-gb"
+    assert form.data["raw_text"].startswith("A man stabbed people")
+    saved = confirm_page(editor_client, response)
+    assert saved.status_code == 302
+    article = Article.objects.get(headline="Three killed in knife attack at Solingen festival")
+    assert article.url == "https://news.example.org/world/2024/08/24/solingen-knife-attack"
+    assert (article.publisher, article.byline) == (outlet, "Jane Example")
+    assert "saved page solingen.html" in article.provenance_note
+
+
+@pytest.mark.django_db
+def test_an_address_is_fetched_and_shown_for_confirmation(editor_client, page_server, settings):
+    settings.PAGE_FETCH_ALLOW_LOOPBACK = True
+    response = post_article(editor_client, page_url=f"{page_server}/solingen-report.html")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.data["retrieved_at_0"]
+    assert confirm_page(editor_client, response).status_code == 302
+    assert Article.objects.get(headline__startswith="Three killed").retrieved_at is not None
+
+
+@pytest.mark.django_db
+def test_a_private_address_is_a_form_error_and_nothing_is_fetched(editor_client):
+    before = Article.objects.count()
+    response = post_article(editor_client, page_url="http://192.168.1.1/report")
+    assert response.status_code == 200
+    assert "private or local network" in response.content.decode()
+    assert Article.objects.count() == before

@@ -50,7 +50,7 @@ def test_bad_and_duplicate_files_are_reported_and_fail_the_command(tmp_path):
     call_command("ingest_article", str(good), "--no-progress", stderr=StringIO())
     before = Article.objects.count()
     err = StringIO()
-    with pytest.raises(CommandError, match="3 of 3 file"):
+    with pytest.raises(CommandError, match="3 of 3 report"):
         call_command(
             "ingest_article", str(good), str(binary), str(tmp_path / "gone.txt"), stderr=err
         )
