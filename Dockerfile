@@ -30,6 +30,9 @@ COPY . .
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput --verbosity 1
 
+# Bulk-data snapshots (manage.py export); the compose file mounts a volume here.
+RUN mkdir -p /app/exports && chown app:app /app/exports
+
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "newsbase.wsgi:application"]

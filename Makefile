@@ -19,11 +19,22 @@ PORT ?= 8000
 SCALE ?= 10k
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k settings -x"`.
 PYTEST_ARGS ?=
+# `make test TEST_WORKERS=2` runs on two pytest-xdist workers, each with its own test
+# database and caches; a module runs whole on one worker (--dist loadfile), so its module
+# fixtures and the Redis database it owns are one process's. The default, 0, is one process
+# (what CI runs) until a whole run on two workers has been proven on both databases.
+TEST_WORKERS ?= 0
 # `make run` always uses the development settings; DATABASE_URL is honoured if set
 # (SQLite file ./db.sqlite3 otherwise, the default in newsbase/settings/base.py).
 RUN_SETTINGS := DJANGO_SETTINGS_MODULE=newsbase.settings.dev
 
-.PHONY: help venv run test lint format migrations-check lock bench clean
+# The Nu HTML checker for the tests (tests/pages/test_real_clients.py): npm's vnu-jar, pinned,
+# inside .venv so every checkout sharing the venv has it; run with the machine's Java. The
+# package's postinstall (a Java download) is skipped: --ignore-scripts.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: help venv tools run test fuzz lint format migrations-check lock bench cluster cluster-stop faults scaling clean
 
 help: ## Show this list
 	@echo "newsbase: make <target>"
@@ -50,8 +61,18 @@ run: venv ## Migrate, load the Crocus record and serve http://127.0.0.1:8000 (SQ
 	$(RUN_SETTINGS) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv ## Run the whole test suite (PostgreSQL when DATABASE_URL points at it, else SQLite)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+tools: $(VNU_JAR) ## Install the test tools that are not Python packages (the Nu HTML checker)
+
+$(VNU_JAR): | $(VENV)/pyvenv.cfg
+	npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+		--prefix $(VENV)/vnu-$(VNU_VERSION) vnu-jar@$(VNU_VERSION)
+	@test -s $@
+
+test: venv tools ## Run the whole test suite (PostgreSQL when DATABASE_URL points at it, else SQLite)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+fuzz: venv ## The whole fuzz corpus (make test sends a fixed sample of it): API, pages, admin posts
+	FUZZ=full $(VENV)/bin/pytest tests/fuzz $(PYTEST_ARGS)
 
 lint: venv ## ruff check + ruff format --check
 	$(VENV)/bin/ruff check .
@@ -77,6 +98,18 @@ lock: ## Re-resolve pyproject.toml's dependencies in a clean venv into requireme
 
 bench: venv ## Run the benchmarks (SCALE=10k by default)
 	$(PY) bench/run.py --scale $(SCALE)
+
+cluster: venv ## Start PostgreSQL primary + replica, Redis, two gunicorns and Varnish on loopback
+	bin/cluster start
+
+cluster-stop: ## Stop what `make cluster` started (bin/cluster destroy also removes its data)
+	bin/cluster stop
+
+faults: venv ## The fault suite on the cluster (wrk c=64, 60 s a case); figures into docs/reliability.md
+	nice $(PY) -m bench.faults
+
+scaling: venv ## Per-core throughput, Zipf hit ratio and replica lag on the cluster (docs/scaling.md)
+	nice $(PY) -m bench.scaling
 
 clean: ## Remove .venv, its stamp, collected static files and caches (keeps db.sqlite3)
 	rm -rf $(VENV) $(STAMP) staticfiles .pytest_cache .ruff_cache

@@ -9,6 +9,8 @@ import os
 
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Above every database bound a web request has (DB_ADMIN_STATEMENT_TIMEOUT, 20 s, the
+# longest): a slow query ends in a 503 from Django, not in a killed worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Logs to stdout/stderr, where docker compose (and the deploy test) collect them.
 accesslog = "-"

@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 FLOOR_RATIO_TARGET = {"list": 2.0, "detail": 3.0, "page": 3.0}
 SEARCH_P99_TARGET_MS = 20.0
 GROWTH_TARGET = 1.3  # 1m latency ≤ 1.3 × 10k latency
+# Issue 11 (rendered once, cached): warm = the rendered-document cache on, cold = off.
+WARM_PEER_FACTOR = 2.0  # warm req/s at the highest concurrency ≥ 2 × Datasette's
+WARM_BYTES_RATIO_TARGET = 3.0  # warm p50 at c=1 ≤ 3 × the bytes floor's
+COLD_FLOOR_RATIO_TARGET = 2.0  # cold p50 and req/s within 2 × the WSGI floor's
+NOT_MODIFIED_FRACTION = 0.1  # a 304 costs < 1/10 of a full (cold) response
 
 
 @dataclass(frozen=True)
@@ -95,17 +100,24 @@ _EVENT_ITEM = f"""json_build_object(
         'updated_at', e.updated_at)"""
 
 
+#: The API's default order of events: newest first in reading order (events.chronology).
+_READING = "ev.reading_at DESC, ev.reading_rank DESC, ev.start DESC, ev.id DESC"
+
+
 def _event_page(where: str, path: str) -> str:
     """A keyset page of events (newest first): 21 rows read, 20 served, ``next`` if more."""
     return f"""
 WITH page AS (
-    SELECT ev.*, row_number() OVER (ORDER BY ev.start DESC, ev.id DESC) AS n
+    SELECT ev.*, row_number() OVER (ORDER BY {_READING}) AS n
     FROM (SELECT * FROM events_event ev WHERE {where}
-          ORDER BY ev.start DESC, ev.id DESC LIMIT 21) ev
+          ORDER BY {_READING} LIMIT 21) ev
 )
 SELECT json_build_object(
     'next', CASE WHEN count(*) > 20 THEN %(base)s || '{path}cursor=' || encode(convert_to(
-        json_build_array('-start,-id', max(e.start) FILTER (WHERE e.n = 20),
+        json_build_array('-reading_at,-reading_rank,-start,-id',
+                         max(e.reading_at) FILTER (WHERE e.n = 20),
+                         max(e.reading_rank) FILTER (WHERE e.n = 20),
+                         max(e.start) FILTER (WHERE e.n = 20),
                          max(e.id) FILTER (WHERE e.n = 20))::text, 'UTF8'), 'base64') END,
     'previous', NULL,
     'results', COALESCE(json_agg({_EVENT_ITEM} ORDER BY e.n) FILTER (WHERE e.n <= 20),
@@ -325,7 +337,7 @@ WITH RECURSIVE place(id) AS (
     "/api/v1/events/?location=' || %(location)s || '&",
 ).replace("WITH page AS", ", page AS", 1)
 
-# Search (events/search.py on PostgreSQL): the candidates are the newest 200 full-text
+# Search (events/search/postgres.py): the candidates are the newest 200 full-text
 # matches and the newest 50 events whose names resemble the query (pg_trgm); the list then
 # pages the candidates newest first, like any event list.
 EVENT_SEARCH_SQL = """

@@ -257,11 +257,14 @@ def generated() -> str:
     results = {}
     for path in RESULTS.glob("*.json"):
         data = json.loads(path.read_text())
-        results[data["scale"]] = data
+        if "scale" in data:  # other benches (faults.json) keep their results here too
+            results[data["scale"]] = data
     parts = ["## Results", ""]
     for scale in SCALE_ORDER:
         if scale in results and scale != "smoke":
             parts.append(scale_section(results[scale]))
+            if any("cold" in e for e in results[scale]["endpoints"].values()):
+                parts.append(cache_section(results[scale]))
             profile = RESULTS / f"profile-{scale}.md"
             if profile.exists():
                 parts.append(
@@ -285,6 +288,135 @@ def write() -> None:
             return
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(HEADER + "\n" + body + "\n\n## Analysis\n\n(Written by hand after a run.)\n")
+
+
+# --- issue 11: warm and cold, the bytes floor, 304s -------------------------------------------
+def _ratio(a: dict | None, b: dict | None, key: str) -> float | None:
+    if not a or not b or not b.get(key):
+        return None
+    return a[key] / b[key]
+
+
+def _x(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×"
+
+
+def cache_verdicts(result: dict) -> list[dict]:
+    from bench.endpoints import (
+        COLD_FLOOR_RATIO_TARGET,
+        NOT_MODIFIED_FRACTION,
+        WARM_BYTES_RATIO_TARGET,
+        WARM_PEER_FACTOR,
+    )
+
+    out = []
+    for name, entry in result["endpoints"].items():
+        if "ours" not in entry or "cold" not in entry:
+            continue
+        c, warm_top = _top(entry, "ours")
+        warm1, cold1 = entry["ours"].get("1"), entry["cold"].get("1")
+        bytes1, floor1 = entry.get("bytes", {}).get("1"), entry.get("floor", {}).get("1")
+        ds_top = entry.get("datasette", {}).get(c)
+        cold_top, floor_top = entry["cold"].get(c), entry.get("floor", {}).get(c)
+        if ds_top and warm_top:
+            factor = warm_top["rps"] / ds_top["rps"]
+            out.append(
+                {
+                    "endpoint": name,
+                    "what": f"warm req/s ≥ {WARM_PEER_FACTOR:g}× Datasette (c={c})",
+                    "measured": f"{factor:.1f}× ({warm_top['rps']:.0f} vs {ds_top['rps']:.0f})",
+                    "met": factor >= WARM_PEER_FACTOR,
+                }
+            )
+        ratio = _ratio(warm1, bytes1, "p50_ms")
+        if ratio is not None:
+            out.append(
+                {
+                    "endpoint": name,
+                    "what": f"warm p50 ≤ {WARM_BYTES_RATIO_TARGET:g}× bytes floor (c=1)",
+                    "measured": _x(ratio),
+                    "met": ratio <= WARM_BYTES_RATIO_TARGET,
+                }
+            )
+        if entry["kind"] in ("list", "detail", "page"):
+            lat = _ratio(cold1, floor1, "p50_ms")
+            thr = _ratio(floor_top, cold_top, "rps")
+            if lat is not None:
+                worst = max(lat, thr or 0)
+                out.append(
+                    {
+                        "endpoint": name,
+                        "what": f"cold ≤ {COLD_FLOOR_RATIO_TARGET:g}× WSGI floor",
+                        "measured": f"{_x(lat)} (p50, c=1), {_x(thr)} (req/s, c={c})",
+                        "met": worst <= COLD_FLOOR_RATIO_TARGET,
+                    }
+                )
+        if entry["kind"] == "search":
+            for label in ("ours", "cold"):
+                m = entry[label].get("1")
+                if m:
+                    out.append(
+                        {
+                            "endpoint": name,
+                            "what": f"search p99 ≤ {SEARCH_P99_TARGET_MS:g} ms "
+                            f"({'warm' if label == 'ours' else 'cold'}, c=1)",
+                            "measured": f"{m['p99_ms']:.1f} ms",
+                            "met": m["p99_ms"] <= SEARCH_P99_TARGET_MS,
+                        }
+                    )
+        nm1 = entry.get("not_modified", {}).get("1")
+        fraction = _ratio(nm1, cold1, "p50_ms")
+        if fraction is not None:
+            out.append(
+                {
+                    "endpoint": name,
+                    "what": f"304 < {NOT_MODIFIED_FRACTION:g} of a full response (p50, c=1)",
+                    "measured": f"{fraction:.2f} of cold, {_ratio(nm1, warm1, 'p50_ms'):.2f} "
+                    "of warm",
+                    "met": fraction < NOT_MODIFIED_FRACTION,
+                }
+            )
+    return out
+
+
+def cache_section(result: dict) -> str:
+    s = result["settings"]
+    lines = [
+        f"#### Warm and cold at {result['scale']} (issue 11)",
+        "",
+        "Warm: the rendered-document cache on (the normal case). Cold: `RENDERED_CACHE=false`, "
+        "every request renders (the cost of a miss). Bytes floor: a bare WSGI app returning "
+        "our exact response from memory (`bench/bytes_app.py`). 304: the warm app answering "
+        "`If-None-Match` with the response's ETag. All in the same run, interleaved.",
+        "",
+        "| endpoint | c | warm p50 / p99 ms | warm req/s | cold p50 / p99 ms | cold req/s "
+        "| 304 p50 ms | bytes floor p50 ms | bytes floor req/s | warm ÷ bytes p50 "
+        "| cold ÷ WSGI floor p50 | Datasette req/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, entry in result["endpoints"].items():
+        if "cold" not in entry:
+            continue
+        for c in map(str, s["concurrency"]):
+            w, k = entry.get("ours", {}).get(c), entry.get("cold", {}).get(c)
+            nm, b = entry.get("not_modified", {}).get(c), entry.get("bytes", {}).get(c)
+            f, ds = entry.get("floor", {}).get(c), entry.get("datasette", {}).get(c)
+            if not w:
+                continue
+            lines.append(
+                f"| {name} | {c} | {_fmt(w, 'p50_ms', 2)} / {_fmt(w, 'p99_ms', 2)} | "
+                f"{_fmt(w, 'rps', 0)} | {_fmt(k, 'p50_ms', 2)} / {_fmt(k, 'p99_ms', 2)} | "
+                f"{_fmt(k, 'rps', 0)} | {_fmt(nm, 'p50_ms', 2)} | {_fmt(b, 'p50_ms', 2)} | "
+                f"{_fmt(b, 'rps', 0)} | {_x(_ratio(w, b, 'p50_ms'))} | "
+                f"{_x(_ratio(k, f, 'p50_ms'))} | {_fmt(ds, 'rps', 0)} |"
+            )
+    lines += ["", "| endpoint | target | measured | met |", "| --- | --- | --- | --- |"]
+    for v in cache_verdicts(result):
+        lines.append(
+            f"| {v['endpoint']} | {v['what']} | {v['measured']} | "
+            + ("yes |" if v["met"] else "**no** |")
+        )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
    settings, a generated secret key, DEBUG off), and the floor app (bench/floor_app.py)
    under the same gunicorn settings, each on a free loopback port.
 3. Loads every endpoint of bench/endpoints.py with wrk at each concurrency, three times,
-   interleaving ours, the WSGI floor and Datasette; times the floor SQL alone with pgbench.
+   interleaving ours warm (the rendered-document cache on, the normal case), ours cold
+   (``RENDERED_CACHE=false``: every request renders), a conditional GET answered 304, the
+   WSGI floor, the bytes floor (bench/bytes_app.py: our exact bytes from memory) and
+   Datasette; times the floor SQL alone with pgbench.
 4. Any non-2xx response or socket error fails the run.
 5. Writes bench/results/<scale>.json and regenerates docs/performance.md.
 """
@@ -80,12 +83,17 @@ def free_port() -> int:
 
 
 def http_get(url: str, accept: str = "application/json") -> tuple[int, bytes]:
+    status, body, _headers = http_get_full(url, accept)
+    return status, body
+
+
+def http_get_full(url: str, accept: str = "application/json") -> tuple[int, bytes, dict]:
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read()
+            return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+        return exc.code, exc.read(), dict(exc.headers)
 
 
 class Server:
@@ -159,8 +167,12 @@ def gunicorn(app: str, workers: int) -> list[str]:
 
 
 # --- measuring --------------------------------------------------------------------------------
-def wrk(url: str, concurrency: int, duration: float, accept: str) -> dict:
+def wrk(url: str, concurrency: int, duration: float, accept: str, headers=()) -> dict:
+    """Load ``url``; ``headers`` are extra "Name: value" lines (an If-None-Match makes the
+    run measure 304s, which then count as answers, not errors)."""
     threads = max(1, min(concurrency, os.cpu_count() or 1))
+    extra = [arg for header in headers for arg in ("-H", header)]
+    conditional = any(h.lower().startswith("if-none-match") for h in headers)
     argv = [
         find_wrk(),
         f"-t{threads}",
@@ -170,9 +182,11 @@ def wrk(url: str, concurrency: int, duration: float, accept: str) -> dict:
         "30s",
         "-H",
         f"Accept: {accept}",
+        *extra,
         "-s",
         str(LUA),
         url,
+        *(["--", "allow304"] if conditional else []),
     ]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
@@ -494,8 +508,25 @@ def main(argv=None) -> int:
         )
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis.port}/0"
     result["settings"]["throttle_cache"] = "redis" if redis else "database (no redis-server)"
+    if not redis:  # the workers share the generation in a directory: a fresh one per run
+        env["HTTP_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-http-cache-")
     app = Server(
         "app", gunicorn("newsbase.wsgi:application", args.workers), env, "/healthz", log_dir
+    )
+    cold = Server(
+        "cold",
+        gunicorn("newsbase.wsgi:application", args.workers),
+        dict(env, RENDERED_CACHE="false"),
+        "/healthz",
+        log_dir,
+    )
+    bytes_dir = Path(tempfile.mkdtemp(prefix="bench-bytes-"))
+    bytes_floor = Server(
+        "bytes",
+        gunicorn("bench.bytes_app:application", args.workers),
+        dict(env, BENCH_BYTES_DIR=str(bytes_dir)),
+        "/bytes/health",
+        log_dir,
     )
     floor_env = dict(env, BENCH_FLOOR_DSN=database.dsn(info["url"]))
     floor = Server(
@@ -510,6 +541,8 @@ def main(argv=None) -> int:
         if redis:
             stack.enter_context(redis)
         stack.enter_context(app)
+        stack.enter_context(cold)
+        stack.enter_context(bytes_floor)
         stack.enter_context(floor)
         for peer in peers:
             stack.enter_context(peer)
@@ -517,9 +550,14 @@ def main(argv=None) -> int:
         for endpoint in endpoints:
             path = endpoint.path.format(**targets)
             accept = "application/json" if endpoint.json else "text/html"
-            status, body = http_get(app.base + path, accept)
+            status, body, headers = http_get_full(app.base + path, accept)
             fstatus, fbody = http_get(floor.base + floor_url(endpoint, targets))
             entry = {"kind": endpoint.kind, "path": path, "status": status}
+            entry["etag"] = headers.get("ETag")
+            (bytes_dir / f"{endpoint.name}.body").write_bytes(body)
+            (bytes_dir / f"{endpoint.name}.type").write_text(
+                headers.get("Content-Type", "application/octet-stream")
+            )
             result["endpoints"][endpoint.name] = entry
             if status == 404 and args.skip_missing:
                 entry["missing"] = True
@@ -555,19 +593,32 @@ def main(argv=None) -> int:
             for endpoint, path, accept, entry in plan:
                 print(f"{endpoint.name}: {path}")
                 servers = [
-                    ("floor", floor.base + floor_url(endpoint, targets), "application/json")
+                    ("floor", floor.base + floor_url(endpoint, targets), "application/json", ())
                 ]
                 if not entry.get("missing"):
-                    servers.insert(0, ("ours", app.base + path, accept))
+                    servers[:0] = [
+                        ("ours", app.base + path, accept, ()),
+                        ("cold", cold.base + path, accept, ()),
+                        ("bytes", f"{bytes_floor.base}/bytes/{endpoint.name}", accept, ()),
+                    ]
+                    if entry.get("etag"):
+                        servers.append(
+                            (
+                                "not_modified",
+                                app.base + path,
+                                accept,
+                                (f"If-None-Match: {entry['etag']}",),
+                            )
+                        )
                 if "datasette_path" in entry:
                     servers.append(
-                        ("datasette", ds.base + entry["datasette_path"], "application/json")
+                        ("datasette", ds.base + entry["datasette_path"], "application/json", ())
                     )
-                for _label, url, acc in servers:  # warm caches and connections
-                    wrk(url, min(concurrencies), min(1.0, args.duration), acc)
+                for _label, url, acc, hdrs in servers:  # warm caches and connections
+                    wrk(url, min(concurrencies), min(1.0, args.duration), acc, hdrs)
                 previous_rps: dict[str, float] = {}
                 for c in concurrencies:
-                    reps = {label: [] for label, _u, _a in servers}
+                    reps = {label: [] for label, _u, _a, _h in servers}
                     reps["db"] = []
                     # A slow server at high concurrency queues each request for c / rps
                     # seconds: run long enough for about two rounds to complete (≤ 30 s).
@@ -575,17 +626,24 @@ def main(argv=None) -> int:
                         label: min(30.0, max(args.duration, 2 * c / previous_rps[label]))
                         if previous_rps.get(label)
                         else args.duration
-                        for label, _u, _a in servers
+                        for label, _u, _a, _h in servers
                     }
                     for _ in range(args.repetitions):
-                        for label, url, acc in servers:
-                            r = wrk(url, c, durations[label], acc)
+                        for label, url, acc, hdrs in servers:
+                            r = wrk(url, c, durations[label], acc, hdrs)
                             r["duration_s"] = durations[label]
                             reps[label].append(r)
                             if not r["requests"]:
                                 failure = (
                                     f"{endpoint.name} ({label}, c={c}): no response completed "
                                     f"in {durations[label]:g} s (each took longer than the run)"
+                                )
+                                raise BenchError(failure)
+                            full = entry["bytes"].get("ours", 0)
+                            if label == "not_modified" and r["bytes_per_response"] >= full:
+                                failure = (
+                                    f"{endpoint.name} (c={c}): If-None-Match was answered "
+                                    f"with {r['bytes_per_response']:.0f} bytes, not a 304"
                                 )
                                 raise BenchError(failure)
                             if r["non2xx"] or r["socket_errors"]:
@@ -605,7 +663,15 @@ def main(argv=None) -> int:
                             entry.setdefault(label, {})[str(c)] = median_of(runs)
                             previous_rps[label] = entry[label][str(c)]["rps"]
                     line = f"  c={c:<3d}"
-                    for label in ("ours", "floor", "db", "datasette"):
+                    for label in (
+                        "ours",
+                        "cold",
+                        "not_modified",
+                        "bytes",
+                        "floor",
+                        "db",
+                        "datasette",
+                    ):
                         m = entry.get(label, {}).get(str(c))
                         if m:
                             line += (

@@ -244,7 +244,7 @@ def main() -> int:
         f" {'cpu/run':>8}"
     )
     for label, call in (
-        ("Claim.objects.published().search(q)[:20]", "claims"),
+        ("Claim.objects.public().search(q)[:20]", "claims"),
         ("search_site(q) — all five kinds, snippets", "site"),
     ):
         if args.only and args.only != call:
@@ -255,7 +255,7 @@ def main() -> int:
             if call == "claims":
 
                 def run(term=term):
-                    return list(search_queryset(Claim.objects.published(), term)[:20])
+                    return list(search_queryset(Claim.objects.public(), term)[:20])
 
             else:
 
@@ -275,7 +275,7 @@ def main() -> int:
     if args.explain:
         for term_label, term in TERMS:
             print(f"EXPLAIN ANALYZE — {term_label}: {term!r}")
-            qs = search_queryset(Claim.objects.published(), term)[:20]
+            qs = search_queryset(Claim.objects.public(), term)[:20]
             print(qs.explain(analyze=True, buffers=True))
             print()
     return 0

@@ -1,12 +1,14 @@
-"""Atom and RSS feeds of published events (never drafts: feeds are public and cached)."""
+"""Atom and RSS feeds of published events (never drafts: feeds are public and cached).
+
+Each entry is dated by the event itself: published when it began, updated when it last moved
+(its end or the latest published claim about it); its author is the newsroom.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Event
-
-FEED_SIZE = 50
+from .reads.lists import feed_events
 
 
 class LatestEventsRss(Feed):
@@ -15,19 +17,24 @@ class LatestEventsRss(Feed):
     description = "Events newly published in newsbase, each with attributed, sourced claims."
     description_template = "events/feed_item.html"
 
+    author_name = "newsbase newsroom"
+
     def items(self):
-        return (
-            Event.objects.published().for_list().order_by("-first_published_at", "-pk")[:FEED_SIZE]
-        )
+        return feed_events()
 
     def item_title(self, item):
         return item.title
 
+    def item_author_name(self, item):
+        return self.author_name
+
     def item_pubdate(self, item):
-        return item.first_published_at or item.created_at
+        """The event's own date (when it began), not the day its row was loaded."""
+        return item.start
 
     def item_updateddate(self, item):
-        return item.updated_at
+        """When the event last moved: its end, or the latest claim made about it."""
+        return max(d for d in (item.start, item.end, item.latest_claim) if d is not None)
 
     def item_categories(self, item):
         return [item.get_event_type_display()]

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Actor, Article, Claim, Event, Location
+from .reads.lists import sitemap_rows
 
 
 class PublishedSitemap(Sitemap):
@@ -11,7 +12,7 @@ class PublishedSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return sitemap_rows(self.model)
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -37,22 +38,10 @@ class ArticleSitemap(PublishedSitemap):
     model = Article
     priority = 0.5
 
-    def items(self):
-        return super().items().defer("raw_text", "clean_text")
-
 
 class ClaimSitemap(PublishedSitemap):
     model = Claim
     priority = 0.4
-
-    def items(self):
-        # A claim page 404s when its event or speaker is not public: leave those out here too.
-        return (
-            super()
-            .items()
-            .filter(event__status="published", speaker__status="published")
-            .only("pk", "updated_at")
-        )
 
 
 class StaticSitemap(Sitemap):

@@ -1,27 +1,31 @@
 """Reader pages: server-rendered, every line attributed, drafts only for staff.
 
-Views stay thin: the fetch plans (and "as known on day D") live in ``events.selectors``.
+Views stay thin: what each page shows (and "as known on day D") comes from the read layer,
+``events.reads``.
 """
 
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db import connection
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .models import Event, SlugRedirect
+from newsbase.cache import cache_available, cache_is_redis
+
+from . import outages
+from .models import SlugRedirect
+from .reads import actors, articles, claims, common, events, lists, locations
+from .reads.as_of import AsOf, InvalidAsOf
 from .search import search_site
 
 EVENTS_PER_PAGE = 30
 RELATION_LABELS = [
     ("supports", "Supports"),
     ("supported_by", "Supported by"),
-    ("contradicts", "Contradicts, or is contradicted by"),
+    ("contradicts", "Contradicts, or is contradicted by"),  # both directions (reads.claims)
     ("updates", "Updates"),
     ("updated_by", "Updated by"),
 ]
@@ -45,7 +49,7 @@ def follow_merged_slug(kind: str):
             try:
                 return view(request, slug, *args, **kwargs)
             except Http404:
-                new_slug = selectors.slug_redirect(kind, slug)
+                new_slug = common.slug_redirect(kind, slug)
                 if new_slug is None:
                     raise
                 url = reverse(request.resolver_match.view_name, kwargs={"slug": new_slug})
@@ -72,23 +76,21 @@ def _map_context():
 
 @require_safe
 def home(request):
-    events = Event.objects.visible_to(request.user).for_list()
-    featured = list(events.filter(featured=True).order_by("-start")[:6])
-    latest = list(events.exclude(pk__in=[e.pk for e in featured]).order_by("-start")[:20])
+    featured, latest = lists.home(request.user)
     return render(request, "events/home.html", {"featured": featured, "latest": latest})
 
 
 @require_safe
 def event_list(request):
-    qs = Event.objects.visible_to(request.user).for_list().order_by("-start", "pk")
-    filterset = selectors.EventPageFilter(request.GET or None, queryset=qs, user=request.user)
+    qs = lists.event_list(request.user)
+    filterset = lists.EventPageFilter(request.GET or None, queryset=qs, user=request.user)
     if filterset.is_bound and not filterset.is_valid():
         return _bad_request(request, "Some filters are not valid.", filterset.clean_form_errors())
-    paginator = Paginator(filterset.qs, EVENTS_PER_PAGE)
+    paginator = lists.EventPaginator(filterset.qs, EVENTS_PER_PAGE)
     page_number = request.GET.get("page") or 1
     try:
         page = paginator.page(page_number)
-    except Exception:  # EmptyPage, PageNotAnInteger
+    except InvalidPage:  # EmptyPage, PageNotAnInteger; a database error is not a bad page
         return _bad_request(request, f"There is no page “{str(page_number)[:20]}”.")
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,10 +105,10 @@ def event_list(request):
 @follow_merged_slug(SlugRedirect.Kind.EVENT)
 def event_detail(request, slug):
     try:
-        as_of = selectors.parse_as_of(request.GET.get("as_of"))
-    except selectors.InvalidAsOf as exc:
+        as_of = AsOf.parse(request.GET.get("as_of"))
+    except InvalidAsOf as exc:
         return _bad_request(request, str(exc), {"as_of": [str(exc)]})
-    page = selectors.event_page(slug, request.user, as_of=as_of)
+    page = events.event_page(slug, request.user, as_of=as_of)
     response = render(
         request, "events/event_detail.html", {"page": page, "event": page.event, **_map_context()}
     )
@@ -116,7 +118,7 @@ def event_detail(request, slug):
 @require_safe
 @follow_merged_slug(SlugRedirect.Kind.ACTOR)
 def actor_detail(request, slug):
-    page = selectors.actor_page(slug, request.user)
+    page = actors.actor_page(slug, request.user)
     response = render(request, "events/actor_detail.html", {"page": page, "actor": page.actor})
     return _preview_headers(response, page.actor)
 
@@ -124,7 +126,7 @@ def actor_detail(request, slug):
 @require_safe
 @follow_merged_slug(SlugRedirect.Kind.LOCATION)
 def location_detail(request, slug):
-    page = selectors.location_page(slug, request.user)
+    page = locations.location_page(slug, request.user)
     response = render(
         request,
         "events/location_detail.html",
@@ -135,7 +137,7 @@ def location_detail(request, slug):
 
 @require_safe
 def claim_detail(request, pk):
-    page = selectors.claim_page(pk, request.user)
+    page = claims.claim_page(pk, request.user)
     response = render(
         request,
         "events/claim_detail.html",
@@ -147,7 +149,7 @@ def claim_detail(request, pk):
 @require_safe
 @follow_merged_slug(SlugRedirect.Kind.ARTICLE)
 def article_detail(request, slug):
-    page = selectors.article_page(slug, request.user)
+    page = articles.article_page(slug, request.user)
     response = render(
         request, "events/article_detail.html", {"page": page, "article": page.article}
     )
@@ -174,12 +176,35 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def livez(request):
+    """Liveness for the HTTP cache's probe: this process answers. No database: whether
+    reads can be served is the replica router's business (a restarting primary must not
+    take every web replica out of the cache's rotation)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+# /healthz answers within 2 s whatever the database does: the database probe gets this long,
+# the cache's ping at most its socket timeouts (0.5 s each) after it.
+HEALTH_DATABASE_SECONDS = 1.2
+
+
 @require_safe
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # any database failure makes the service unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """The database and the cache, each "ok" or "unavailable"; no internal detail.
+
+    200 "ok"; 200 "degraded" when only the cache is down (the site serves without it);
+    503 "unavailable" + Retry-After when the database is.
+    """
+    database = outages.database_available(timeout=HEALTH_DATABASE_SECONDS)
+    # A database cache is the database: not asked when the database is down.
+    cache = cache_available() if database or cache_is_redis() else False
+    body = {
+        "status": "ok" if database and cache else "degraded" if database else "unavailable",
+        "database": "ok" if database else "unavailable",
+        "cache": "ok" if cache else "unavailable",
+    }
+    response = JsonResponse(body, status=200 if database else 503)
+    response["Cache-Control"] = "no-store"
+    if not database:
+        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+    return response

@@ -23,7 +23,6 @@ LOCATED_IN = "P131"  # located in the administrative territorial entity
 COUNTRY = "P17"
 COORDINATES = "P625"
 INSTANCE_OF = "P31"
-HUMAN = "Q5"
 COUNTRY_CLASSES = {"Q6256", "Q3624078"}  # country, sovereign state
 
 

@@ -11,10 +11,17 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db.models.signals import post_migrate
 
 from events.models import Event
 
 CROCUS_ATTACK_SLUG = "crocus-city-hall-attack"
+# The data migrations that create the editorial groups and grant them permissions.
+GROUP_MIGRATIONS = [
+    "0008_editorial_groups",
+    "0010_summary_version_permissions",
+    "0011_proposals",
+]
 
 # Local replay servers (page_server, wikidata_server) for code that calls out.
 pytest_plugins = ["tests.replay"]
@@ -24,6 +31,19 @@ pytest_plugins = ["tests.replay"]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_crocus", verbosity=0)
+    # The flush that ends a transactional test removes the groups the data migrations made;
+    # it then sends post_migrate (which also brings back content types and permissions), so
+    # the groups come back with them, for the tests that run after it on the same worker
+    # (make test's workers run whole modules, whatever kind of test comes first).
+    post_migrate.connect(
+        _editorial_groups_again,
+        sender=django_apps.get_app_config("events"),
+        dispatch_uid="tests.editorial-groups-after-flush",
+    )
+
+
+def _editorial_groups_again(using, **kwargs):
+    make_editorial_groups(using)
 
 
 @pytest.fixture
@@ -38,20 +58,64 @@ def crocus(db):
 
 @pytest.fixture
 def editorial_groups(db):
-    """The Editors and Publishers groups, as migration 0008 makes them.
+    """The Editors and Publishers groups, as the migrations make them.
 
     A data migration's rows do not survive the flush that ends a transactional test, so
     tests that need the groups after one ask for this (creating them is idempotent).
     """
+    make_editorial_groups()
+
+
+def make_editorial_groups(using: str = "default") -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    migration = importlib.import_module("events.migrations.0008_editorial_groups")
-    create_permissions(django_apps.get_app_config("events"), verbosity=0)
-    for name in (migration.EDITORS, migration.PUBLISHERS):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="events", codename__in=migration.codenames_for(name)
+    create_permissions(django_apps.get_app_config("events"), verbosity=0, using=using)
+    for module in GROUP_MIGRATIONS:
+        migration = importlib.import_module(f"events.migrations.{module}")
+        for name in (migration.EDITORS, migration.PUBLISHERS):
+            group, _ = Group.objects.using(using).get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.using(using).filter(
+                    content_type__app_label="events", codename__in=migration.codenames_for(name)
+                )
             )
-        )
+
+
+@pytest.fixture
+def one_throttle_window(monkeypatch):
+    """Pin the throttles' clock half-way through an hour and a minute, so a test's requests
+    all count in one window however slowly they run (a window that ended between two of
+    them would start the count afresh, and a limit would seem not to hold)."""
+    import time
+
+    from events import throttling
+
+    pinned = time.time() // 3600 * 3600 + 1830.0
+    monkeypatch.setattr(throttling, "clock", lambda: pinned)
+    return pinned
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rendered_cache():
+    """Each test starts with a new generation of the rendered-document cache.
+
+    The generation lives outside the database (a directory, or Redis), so the rows a test
+    wrote and rolled back would otherwise still match the bodies it rendered from them.
+    """
+    from django.test.signals import setting_changed
+
+    from events.cache import changes
+
+    changes._unsent_bump = None  # a test that made the cache unreachable leaves no retry
+    changes.bump()
+    # A body rendered under other settings (map tiles, throttles…) is not served after a
+    # test changes them: the cache only watches the database.
+    setting_changed.connect(_bump_on_setting_change, dispatch_uid="tests.fresh-rendered-cache")
+
+
+def _bump_on_setting_change(setting, **kwargs):
+    from events.cache.changes import bump
+
+    if setting != "CACHES":  # (a new cache has nothing rendered under the old settings)
+        bump()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from events import dates
 from events.models import (
     Actor,
     Article,
@@ -22,6 +23,8 @@ from events.models import (
     Participation,
     figure_series,
 )
+from events.reads.as_of import AsOf
+from events.reads.places import EVERY_PLACE, ancestors
 from events.services.record import CROCUS_RECORD, RecordError, record_load
 
 pytestmark = pytest.mark.django_db
@@ -72,14 +75,18 @@ def test_attack_when_and_where(crocus):
     assert crocus.timezone == "Europe/Moscow"
     venue = crocus.location
     assert venue.name == "Crocus City Hall"
-    assert [p.slug for p in venue.ancestors()] == ["krasnogorsk", "moscow-oblast", "russia"]
+    assert [p.slug for p in ancestors(venue, EVERY_PLACE)] == [
+        "krasnogorsk",
+        "moscow-oblast",
+        "russia",
+    ]
     assert (venue.latitude, venue.longitude) == (Decimal("55.82583"), Decimal("37.39028"))
     assert "Picnic" in crocus.summary
 
 
 def test_death_toll_as_reported_on_23_march_is_133(crocus):
     claims = list(
-        Claim.objects.filter(event=crocus).known_on(dt.date(2024, 3, 23), tz=crocus.tzinfo)
+        AsOf(dt.date(2024, 3, 23), crocus.tzinfo).claims(Claim.objects.filter(event=crocus))
     )
     best = figure_series(claims)[Metric.KILLED]["best"]
     assert best.figure_value == 133
@@ -118,7 +125,7 @@ def test_responsibility_detention_and_mourning(crocus):
     assert detention.location.slug == "bryansk-oblast"
     assert detention.participations.filter(role="detaining_authority", actor__slug="fsb").exists()
     mourning = Event.objects.get(slug="russia-national-day-of-mourning-2024-03-24")
-    assert mourning.local_start.date() == dt.date(2024, 3, 24)
+    assert dates.to_local(mourning.start, mourning.tzinfo).date() == dt.date(2024, 3, 24)
     assert mourning.event_type == "mourning"
     khorasan = Actor.objects.get(slug="islamic-state-khorasan-province")
     assert khorasan.affiliations.filter(kind="branch_of", organisation__slug="islamic-state")
@@ -145,7 +152,7 @@ def test_ukraine_accusations_and_denials_contradict(crocus):
 
 def test_us_warning_came_before_and_commentary_is_quoted(crocus):
     warning = EventRelation.objects.get(kind="warned_of", target=crocus).source
-    assert warning.local_start.date() == dt.date(2024, 3, 7)
+    assert dates.to_local(warning.start, warning.tzinfo).date() == dt.date(2024, 3, 7)
     alert = Claim.objects.get(import_key="us-embassy-alert")
     assert "imminent plans to target large gatherings in Moscow" in alert.text
     commentary = Claim.objects.get(import_key="cfr-lethal-reach")
@@ -166,7 +173,7 @@ def test_nothing_is_stated_without_a_source(crocus):
         assert p.passage in p.source.clean_text
     # citations name their outlet, their date and the URL where they were found
     citations = Article.objects.filter(raw_text="")
-    assert citations.count() == 41
+    assert citations.count() == 42
     assert not citations.filter(publisher__isnull=True).exists()
     assert not citations.filter(url__isnull=True).exists()
     assert not citations.filter(published_on__isnull=True).exists()
@@ -201,14 +208,14 @@ def test_a_broken_record_changes_nothing(crocus, tmp_path):
     assert Event.objects.get(pk=crocus.pk).title == "Changed locally"
 
 
-def test_known_on_ends_the_day_in_the_events_time_zone(crocus):
+def test_as_of_ends_the_day_in_the_events_time_zone(crocus):
     # 00:30 in Moscow on 24 March is still 23 March in UTC: not known "on 23 March" in Moscow.
     late = Claim.objects.get(import_key="killed-133-sk")
     late.made_at = dt.datetime(2024, 3, 24, 0, 30, tzinfo=MOSCOW)
     late.save()
     day = dt.date(2024, 3, 23)
-    assert late not in Claim.objects.known_on(day, tz=MOSCOW)
-    assert late in Claim.objects.known_on(day)
+    assert late not in AsOf(day, MOSCOW).claims(Claim.objects.all())
+    assert late in AsOf(day, dt.UTC).claims(Claim.objects.all())
 
 
 def test_every_placed_event_can_be_mapped(crocus):
@@ -216,6 +223,8 @@ def test_every_placed_event_can_be_mapped(crocus):
     it happened: the detention in Bryansk Oblast, not the attack in Krasnogorsk."""
     placed = Event.objects.exclude(location=None).select_related("location")
     assert placed.count() >= 8
+    wide = Location.objects.filter(kind__in=["country", "region"])
+    assert wide.count() >= 4 and not wide.filter(latitude=None).exists()
     for event in placed:
         assert event.location.latitude is not None, event.slug
     detention = Event.objects.get(slug="crocus-gunmen-detained")
@@ -237,3 +246,17 @@ def test_the_summary_as_it_stood_on_a_day(crocus):
     assert crocus.summary_as_of(None) == crocus.summary
     assert crocus.summary == crocus.summary_as_of(day(2026, 3, 12))
     assert "life imprisonment" in crocus.summary
+
+
+def test_no_internal_notes_are_published(client, crocus):
+    """The newsroom's research notes (facts.md) are data for the loader, not an article: no
+    newsroom text is published, the old notes page is gone, nothing published reads as raw
+    Markdown, and search finds no table pipes."""
+    assert not Article.objects.public().filter(kind="newsroom").exists()
+    assert client.get("/articles/newsbase-crocus-research-notes/").status_code == 404
+    for article in Article.objects.public().exclude(raw_text=""):
+        lines = article.clean_text.splitlines()
+        assert not [line for line in lines if line.lstrip().startswith(("#", "|"))], article
+        assert "beside this file" not in article.clean_text, article
+    html = client.get("/search/", {"q": "fact value"}).content.decode()
+    assert "| fact |" not in html and "research notes" not in html.lower()

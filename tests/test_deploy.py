@@ -88,16 +88,16 @@ def test_the_schema_check_rejects_invalid_compose_files(compose):
     """The validation has teeth: typical mistakes in the same file are reported."""
     schema = load_schema()
     broken = copy.deepcopy(compose)
-    broken["services"]["web"]["depends_on"]["db"]["condition"] = "service_ready"
-    assert any(e.startswith("services.web.depends_on") for e in compose_errors(broken, schema))
+    broken["services"]["web1"]["depends_on"]["db"]["condition"] = "service_ready"
+    assert any(e.startswith("services.web1.depends_on") for e in compose_errors(broken, schema))
     broken = copy.deepcopy(compose)
     broken["services"]["db"]["healthcheck"]["intervall"] = "5s"  # misspelt key
     assert any("intervall" in e for e in compose_errors(broken, schema))
     broken = copy.deepcopy(compose)
-    broken["services"]["web"]["ports"] = "8000:8000"  # a list is required
-    assert any(e.startswith("services.web.ports") for e in compose_errors(broken, schema))
+    broken["services"]["varnish"]["ports"] = "8080:80"  # a list is required
+    assert any(e.startswith("services.varnish.ports") for e in compose_errors(broken, schema))
     broken = copy.deepcopy(compose)
-    broken["services"]["web"]["enviroment"] = {"DEBUG": "false"}  # misspelt key
+    broken["services"]["web2"]["enviroment"] = {"DEBUG": "false"}  # misspelt key
     assert any("enviroment" in e for e in compose_errors(broken, schema))
 
 
@@ -111,20 +111,49 @@ def test_db_is_postgres_17_with_a_healthcheck_and_a_volume(compose):
 
 
 def test_web_waits_for_a_healthy_db_and_runs_the_start_script(compose):
-    web = compose["services"]["web"]
-    assert web["build"] == "."
-    assert web["depends_on"] == {
+    web1, web2 = compose["services"]["web1"], compose["services"]["web2"]
+    for web in (web1, web2):
+        assert web["build"] == "."
+        assert web["command"] == ["bin/start"]
+        assert web["environment"]["REDIS_URL"].endswith("redis://redis:6379/0}")
+        assert "/livez" in " ".join(web["healthcheck"]["test"])
+    assert web1["depends_on"] == {
         "db": {"condition": "service_healthy"},
+        "db-replica": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
     }
+    # The second replica starts after the first has migrated: never two migrations at once.
+    assert web2["depends_on"] == {"web1": {"condition": "service_healthy"}}
     assert "healthcheck" in compose["services"]["redis"]
-    assert web["environment"]["REDIS_URL"].endswith("redis://redis:6379/0}")
-    assert web["command"] == ["bin/start"]
     assert os.access(BASE_DIR / "bin" / "start", os.X_OK)
 
 
+def test_the_topology_has_a_streaming_replica_and_a_purgeable_cache(compose):
+    """Issue 16: the same shape as `make cluster` (bench/cluster/)."""
+    services = compose["services"]
+    replica = services["db-replica"]
+    assert replica["image"] == services["db"]["image"]
+    script = " ".join(replica["command"])
+    assert "pg_basebackup --host=db" in script and "--write-recovery-conf" in script
+    assert "pg_isready" in " ".join(replica["healthcheck"]["test"])
+    assert replica["volumes"][0].split(":")[0] in compose["volumes"]
+    (init,) = services["db"]["configs"]
+    assert init["target"].startswith("/docker-entrypoint-initdb.d/")
+    assert "host replication" in compose["configs"][init["source"]]["content"]
+    varnish = services["varnish"]
+    assert varnish["image"].startswith("varnish:7")
+    assert varnish["command"][:2] == ["-t", "0"]  # only what the app marks cacheable
+    for volume in varnish["volumes"]:
+        source, target, _ = volume.split(":")
+        assert (BASE_DIR / source).is_file(), source
+        assert target.startswith("/etc/varnish/")
+    assert services["web1"]["environment"] == services["web2"]["environment"]
+    assert services["web1"]["environment"]["HTTP_CACHE_PURGE_URLS"].endswith("http://varnish/}")
+    assert "ports" not in services["web1"] and "ports" not in services["web2"]
+
+
 def test_web_environment_matches_the_settings_exactly(compose):
-    environment = compose["services"]["web"]["environment"]
+    environment = compose["services"]["web1"]["environment"]
     read_by_settings = settings_variables()
     secrets_from_operator = {"SECRET_KEY": "k" * 60, "POSTGRES_PASSWORD": "pw"}
     # The issue's list, so an accidental rename in the settings cannot pass unnoticed.
@@ -136,6 +165,8 @@ def test_web_environment_matches_the_settings_exactly(compose):
     assert (database.scheme, database.hostname, database.port) == ("postgres", "db", 5432)
     assert (database.username, database.password) == ("newsbase", "pw")
     assert database.path == "/" + compose["services"]["db"]["environment"]["POSTGRES_DB"]
+    replica = urlsplit(interpolate(environment["DATABASE_REPLICA_URL"], secrets_from_operator))
+    assert (replica.hostname, replica.port, replica.path) == ("db-replica", 5432, database.path)
     # Secrets come from the operator, never from a default in the file: without them,
     # compose stops with the message in the file.
     for name, value in [
@@ -153,7 +184,7 @@ def test_web_environment_is_accepted_by_the_production_settings(compose):
         name: interpolate(
             str(value), {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "pw"}
         )
-        for name, value in compose["services"]["web"]["environment"].items()
+        for name, value in compose["services"]["web1"]["environment"].items()
     }
     environ = {key: value for key, value in os.environ.items() if key not in environment}
     environ.update(environment)

@@ -285,3 +285,26 @@ def test_check_deploy_catches_an_insecure_production_configuration():
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout  # SECURE_SSL_REDIRECT
     assert "security.W012" in result.stderr + result.stdout  # SESSION_COOKIE_SECURE
+
+
+def test_prod_hsts_lasts_at_least_six_months_and_preload_is_opt_in():
+    """Issue 12: HSTS defaulted to 30 days."""
+    result = run_django(
+        PROD,
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)",
+        SECRET_KEY=real_secret_key(),
+    )
+    assert result.returncode == 0, result.stderr
+    seconds, preload, subdomains = result.stdout.split()
+    assert int(seconds) >= 183 * 24 * 3600
+    assert (preload, subdomains) == ("False", "True")
+
+
+@pytest.mark.django_db
+def test_permissions_policy_denies_what_the_site_never_uses(client):
+    for path in ("/", "/api/v1/", "/healthz"):
+        header = client.get(path)["Permissions-Policy"]
+        policy = dict(item.strip().split("=", 1) for item in header.split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", (path, header)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from . import actors, articles, claims, editorial, events, locations  # noqa: F401
+from . import actors, articles, claims, editorial, events, locations, webhooks  # noqa: F401
 
 admin.site.site_header = "newsbase editorial"
 admin.site.site_title = "newsbase admin"

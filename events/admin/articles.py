@@ -23,6 +23,7 @@ from events.services import (
 )
 
 from .base import PublishableAdmin, PublishableForm, VersionedInline
+from .desk import DeskViews
 from .knowledge import SuggestionViews
 from .pages import show_page_for_confirmation
 
@@ -113,7 +114,7 @@ class MentionInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SuggestionViews, PublishableAdmin):
+class ArticleAdmin(DeskViews, SuggestionViews, PublishableAdmin):
     list_display = ("headline", "published_on", "publisher", "kind", "status", "tools")
     list_filter = ("status", "kind", "language", "published_on", "retrieved_at")
     list_select_related = ("publisher",)
@@ -240,6 +241,7 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
             ),
             path("<path:object_id>/quote/", view(self.quote_view), name="events_article_quote"),
             *self.suggestion_urls(),
+            *self.desk_urls(),
             *super().get_urls(),
         ]
 
@@ -315,6 +317,12 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
+                if "_record" in request.POST:
+                    try:
+                        return self.record_claim(request, article, passage, start, end)
+                    except ValidationError as exc:
+                        error = " ".join(exc.messages)
+            if not error:
                 params = {
                     "text": passage,
                     "source_article": article.pk,
@@ -325,6 +333,9 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
                 speaker = request.POST.get("speaker", "")
                 if speaker.isdigit() and speakers.filter(pk=speaker).exists():
                     params["speaker"] = speaker
+                for name in ("event", "kind", "mode"):
+                    if request.POST.get(name):
+                        params[name] = request.POST[name]
                 return HttpResponseRedirect(
                     reverse("admin:events_claim_add") + "?" + urlencode(params)
                 )
@@ -336,5 +347,7 @@ class ArticleAdmin(SuggestionViews, PublishableAdmin):
             "speakers": speakers,
             "passage": passage,
             "error": error,
+            "chosen": request.POST,
+            **self.quote_context(article),
         }
         return TemplateResponse(request, "admin/events/article/quote.html", context)

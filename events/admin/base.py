@@ -3,11 +3,10 @@
 import datetime as dt
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import QuerySet
-from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import PublishableModel, Status
@@ -15,10 +14,13 @@ from events.search import search_queryset
 from events.services import (
     publishable_correct,
     publishable_publish,
-    publishable_submit,
     publishable_withdraw,
     user_can_publish,
 )
+
+from .actions import publish_selected, submit_for_review, withdraw_selected
+from .proposals import ProposeMixin
+from .widgets import SafeAutocompleteMixin
 
 SEARCHABLE = {"event", "actor", "location", "claim", "article"}
 NOTE_FIELD = "correction_note"
@@ -100,18 +102,57 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned
 
 
+def _note_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Note for readers on this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class LinkRowForm(VersionedModelForm):
+    """A link row's own page (an alias, a source, a participation…).
+
+    While the row's public owner is published, a change (or a revert) is a correction of
+    the owner: it needs a note for readers, as the owner's inline rows do.
+    """
+
+    correction_note = _note_field(
+        "Needed when what this belongs to is published: readers see it as a correction."
+    )
+
+    def published_parent(self):
+        parent = getattr(self.instance, self.parent_field, None) if self.parent_field else None
+        if self.parent_field and self.is_bound and hasattr(self, "cleaned_data"):
+            parent = self.cleaned_data.get(self.parent_field, parent)
+        if not isinstance(parent, PublishableModel) or parent.pk is None:
+            return None
+        stored = type(parent)._base_manager.filter(pk=parent.pk).values_list("status", flat=True)
+        return parent if stored.first() == Status.PUBLISHED else None
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = getattr(self, "is_revert", False) or self.changed_data
+        noted = (cleaned.get(NOTE_FIELD) or "").strip()
+        if changed and not noted and self.published_parent() is not None:
+            self.add_error(
+                NOTE_FIELD,
+                "This belongs to published content: readers will see a correction "
+                "note, so say what changed and why.",
+            )
+        return cleaned
+
+
 class PublishableForm(VersionedModelForm):
     """The change form of a public entity: the workflow rules, checked before anything saves."""
 
     always_check_version = True
     is_revert = False
 
-    correction_note = forms.CharField(
-        label="Note for readers on this change",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown to readers. Required to withdraw, and to change anything already "
-        "published (say what changed and why).",
+    correction_note = _note_field(
+        "Shown to readers. Required to withdraw, and to change anything already "
+        "published (say what changed and why)."
     )
 
     def __init__(self, *args, **kwargs):
@@ -124,6 +165,10 @@ class PublishableForm(VersionedModelForm):
                 .values_list("status", flat=True)
                 .first()
             )
+        if self.version_from_db and self.stored_status and "status" in self.fields:
+            # A revert restores what the record says; where it stands in the workflow stays
+            # as it is (publishing and withdrawing have their own rules and notes).
+            self.initial["status"] = self.stored_status
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Leave blank to derive it from the name or title."
@@ -192,7 +237,7 @@ class PublishedParentFormSet(forms.BaseInlineFormSet):
             )
 
 
-class VersionedInline:
+class VersionedInline(SafeAutocompleteMixin):
     """Mixin for inlines: stale-form protection, publishing rules of the parent, no N+1."""
 
     form = VersionedModelForm
@@ -234,6 +279,16 @@ def _may_change(user, obj) -> bool:
     return stored not in (Status.PUBLISHED, Status.WITHDRAWN)
 
 
+def _own_unpublished_draft(user, obj) -> bool:
+    """An editor may delete a draft they created that was never published (a mistake)."""
+    if obj.pk is None or obj.first_published_at is not None:
+        return False
+    if obj.status not in (Status.DRAFT, Status.REVIEW):
+        return False
+    first = type(obj).history.filter(id=obj.pk).order_by("history_date").first()
+    return first is not None and first.history_user_id == user.pk
+
+
 class SearchServiceMixin:
     """The changelist and autocomplete search go through events.search, like pages and API."""
 
@@ -243,7 +298,7 @@ class SearchServiceMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class HistoryAdmin(SearchServiceMixin, SimpleHistoryAdmin):
+class HistoryAdmin(SafeAutocompleteMixin, SearchServiceMixin, SimpleHistoryAdmin):
     """Every model: history (who, when, what) with revert, stale-form protection."""
 
     form = VersionedModelForm
@@ -268,9 +323,10 @@ class HistoryAdmin(SearchServiceMixin, SimpleHistoryAdmin):
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.parent_field and self.form is VersionedModelForm:
+            kwargs.setdefault("form", LinkRowForm)
         form = super().get_form(request, obj, change=change, **kwargs)
-        match = getattr(request, "resolver_match", None)
-        is_revert = bool(match and (match.url_name or "").endswith("_simple_history"))
+        is_revert = _is_revert(request)
         return type(
             form.__name__,
             (form,),
@@ -282,68 +338,37 @@ class HistoryAdmin(SearchServiceMixin, SimpleHistoryAdmin):
             },
         )
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert in one transaction, as the change view saves (the stale-form check locks
+        the row with SELECT … FOR UPDATE, which PostgreSQL allows only in a transaction).
 
-@admin.action(description="Submit selected for review", permissions=["change"])
-def submit_for_review(modeladmin, request, queryset):
-    done = 0
-    for obj in queryset:
-        if obj.status == Status.DRAFT:
-            publishable_submit(obj=obj, user=request.user)
-            done += 1
-    modeladmin.message_user(request, f"{done} submitted for review.", messages.SUCCESS)
+        django-simple-history's view saves without a transaction and checks only the right
+        to view history before saving: a revert is a change, so it needs the change right.
+        """
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
-
-@admin.action(description="Publish selected", permissions=["publish"])
-def publish_selected(modeladmin, request, queryset):
-    published, refused = 0, []
-    for obj in queryset:
-        if obj.status == Status.PUBLISHED:
-            continue
-        try:
-            with transaction.atomic():
-                publishable_publish(obj=obj, user=request.user)
-            published += 1
-        except ValidationError as exc:
-            refused.append(f"“{obj}”: {' '.join(exc.messages)}")
-    if published:
-        modeladmin.message_user(request, f"{published} published.", messages.SUCCESS)
-    for line in refused:
-        modeladmin.message_user(request, f"Not published: {line}", messages.ERROR)
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if form.is_revert:
+            obj._change_reason = "Reverted to an earlier version"
+        super().save_model(request, obj, form, change)
+        parent = form.published_parent() if isinstance(form, LinkRowForm) else None
+        note = (form.cleaned_data.get(NOTE_FIELD) or "").strip()
+        if parent is not None and note:
+            publishable_correct(obj=parent, user=request.user, note=note)
 
 
-@admin.action(description="Withdraw selected, with a note for readers…", permissions=["publish"])
-def withdraw_selected(modeladmin, request, queryset):
-    published = queryset.filter(status=Status.PUBLISHED)
-    note = request.POST.get("public_note", "").strip()
-    error = ""
-    if "confirm_withdraw" in request.POST:
-        if not note:
-            error = "Tell readers why these are withdrawn."
-        else:
-            with transaction.atomic():
-                for obj in published:
-                    publishable_withdraw(obj=obj, user=request.user, note=note)
-            modeladmin.message_user(
-                request, f"{len(published)} withdrawn with a public note.", messages.SUCCESS
-            )
-            return None
-    if not published.exists():
-        modeladmin.message_user(request, "None of the selected is published.", messages.ERROR)
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.model._meta,
-        "title": f"Withdraw {modeladmin.model._meta.verbose_name_plural}",
-        "queryset": queryset,
-        "published": published,
-        "note": note,
-        "error": error,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/events/withdraw.html", context)
+def _is_revert(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and (match.url_name or "").endswith("_simple_history"))
 
 
-class PublishableAdmin(HistoryAdmin):
+class PublishableAdmin(ProposeMixin, HistoryAdmin):
     """Events, actors, locations, claims, articles: workflow, public notes, corrections."""
 
     form = PublishableForm
@@ -365,22 +390,31 @@ class PublishableAdmin(HistoryAdmin):
         return super().has_change_permission(request, obj) and _may_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _may_change(request.user, obj)
+        if super().has_delete_permission(request, obj) and _may_change(request.user, obj):
+            return True
+        return obj is not None and _own_unpublished_draft(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         user = request.user
         obj._history_user = user
         note = (form.cleaned_data.get(NOTE_FIELD) or "").strip()
         old, new = form.stored_status, obj.status
+        form.corrected = False
         if new == Status.PUBLISHED and old != Status.PUBLISHED:
             publishable_publish(obj=obj, user=user, note=note)
         elif new == Status.WITHDRAWN and old != Status.WITHDRAWN:
             publishable_withdraw(obj=obj, user=user, note=note)
-        elif form.is_revert and old == Status.PUBLISHED and new == Status.PUBLISHED:
-            publishable_correct(obj=obj, user=user, note=note)
+        elif old == Status.PUBLISHED and new == Status.PUBLISHED:
+            # One correction, one history row: the row is saved with its note here, or by
+            # save_related when only inline rows changed; unchanged, it is not saved at all.
+            if form.is_revert or form.changed_data:
+                publishable_correct(obj=obj, user=user, note=note)
+                form.corrected = True
         else:
             if new == Status.REVIEW and old != Status.REVIEW:
                 obj._change_reason = "Submitted for review"
+            elif form.is_revert:
+                obj._change_reason = "Reverted to an earlier version"
             obj.save()
 
     def save_related(self, request, form, formsets, change):
@@ -388,8 +422,8 @@ class PublishableAdmin(HistoryAdmin):
         obj = form.instance
         if not change or form.stored_status != Status.PUBLISHED:
             return
-        if obj.status != Status.PUBLISHED:
+        if obj.status != Status.PUBLISHED or form.corrected:
             return
-        if form.changed_data or any(fs.has_changed() for fs in formsets):
+        if any(fs.has_changed() for fs in formsets):
             note = (form.cleaned_data.get(NOTE_FIELD) or "").strip()
             publishable_correct(obj=obj, user=request.user, note=note)

@@ -1,9 +1,43 @@
 from django import forms
 from django.contrib import admin
 
-from events.models import Claim, ClaimRelation, ClaimSource
+from events.models import Claim, ClaimKind, ClaimRelation, ClaimSource, Event
 
-from .base import HistoryAdmin, PublishableAdmin, VersionedInline
+from .base import HistoryAdmin, PublishableAdmin, PublishableForm, VersionedInline
+from .localtime import LOCAL_TIME_FIELDS, LocalTimesForm
+
+FIGURE_FIELDS = (
+    "figure_metric",
+    "figure_qualifier",
+    "figure_value",
+    "figure_as_of",
+    "figure_as_of_precision",
+)
+
+
+class ClaimForm(LocalTimesForm, PublishableForm):
+    """When it was said, and the time a figure refers to, in the event's time zone."""
+
+    local_times = {"made_at": "made_precision", "figure_as_of": "figure_as_of_precision"}
+
+    def zone_name(self, values: dict) -> str | None:
+        event = values.get("event")
+        if isinstance(event, Event):
+            return event.timezone
+        if event not in (None, ""):
+            return Event.objects.filter(pk=event).values_list("timezone", flat=True).first()
+        if self.instance.event_id is not None:
+            return self.instance.event.timezone
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and cleaned["kind"] != ClaimKind.FIGURE:
+            # Hidden for other kinds: a figure's leftovers must not make a statement a figure.
+            for name in FIGURE_FIELDS:
+                if name in self.fields and cleaned.get(name) not in (None, ""):
+                    self.add_error(name, "Only a figure has a count: choose the kind Figure.")
+        return cleaned
 
 
 class ClaimSourceInline(VersionedInline, admin.StackedInline):
@@ -36,6 +70,51 @@ class ClaimRelationInline(VersionedInline, admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(PublishableAdmin):
+    form = ClaimForm
+    formfield_overrides = LOCAL_TIME_FIELDS
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("event", "speaker"),
+                    ("kind", "mode", "language"),
+                    "text",
+                    ("made_at", "made_precision"),
+                    "venue",
+                )
+            },
+        ),
+        (
+            "Figure: the number stated",
+            {
+                "fields": (
+                    ("figure_metric", "figure_qualifier", "figure_value"),
+                    ("figure_as_of", "figure_as_of_precision"),
+                ),
+                "classes": ("figure-fields",),
+                "description": "Only for a claim of the kind Figure.",
+            },
+        ),
+        ("Assessment", {"fields": (("assessment", "about_actors"), "assessment_note")}),
+        (
+            "Publication",
+            {
+                "fields": (
+                    "status",
+                    "correction_note",
+                    "public_note",
+                    ("first_published_at", "created_at", "updated_at"),
+                    "version",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        # Shows the figure fields only while the kind is Figure (all of them without JS).
+        js = ("events/admin/claim_kind.js",)
+
     list_display = (
         "short_text",
         "speaker",

@@ -10,7 +10,73 @@ from events.models import (
     Participation,
 )
 
-from .base import HistoryAdmin, PublishableAdmin, VersionedInline, VersionedModelForm
+from .base import (
+    HistoryAdmin,
+    PublishableAdmin,
+    PublishableForm,
+    VersionedInline,
+    VersionedModelForm,
+)
+from .localtime import LOCAL_TIME_FIELDS, LocalTimesForm
+from .story import StoryPublishMixin
+
+
+class EventForm(LocalTimesForm, PublishableForm):
+    """An event's times are typed and shown in its own time zone (by default its place's)."""
+
+    local_times = {"start": "start_precision", "end": "end_precision"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "timezone" in self.fields:
+            field = self.fields["timezone"]
+            field.required = False
+            field.help_text = (
+                "IANA time zone of the times above (Europe/Berlin). Leave blank to use the "
+                "place's time zone."
+            )
+            if self.instance.pk is None and not self.is_bound:
+                self.initial["timezone"] = ""
+
+    def zone_hint(self) -> str:
+        return "the time zone below, or the place's if it is left blank"
+
+    def zone_name(self, values: dict) -> str | None:
+        return values.get("timezone") or None
+
+    def clean(self):
+        if "timezone" in self.fields and not self.cleaned_data.get("timezone"):
+            location = self.cleaned_data.get("location")
+            self.cleaned_data["timezone"] = (location.timezone if location else "") or "UTC"
+        return super().clean()
+
+
+class EventRowForm(LocalTimesForm, VersionedModelForm):
+    """An inline row of an event (a claim, a figure, a sub-event): times in the event's zone."""
+
+    parent_zone: str | None = None  # set by the inline from the event shown
+    fk_name = "event"
+
+    def zone_name(self, values: dict) -> str | None:
+        descriptor = getattr(type(self.instance), self.fk_name)
+        if descriptor.is_cached(self.instance):
+            parent = getattr(self.instance, self.fk_name)
+            if parent is not None:
+                return parent.timezone
+        return self.parent_zone
+
+
+class EventRowsInline(VersionedInline):
+    """Inlines whose rows carry times: their forms know the event's zone."""
+
+    form = EventRowForm
+    formfield_overrides = LOCAL_TIME_FIELDS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        zone = obj.timezone if obj is not None else None
+        form = type(formset.form.__name__, (formset.form,), {"parent_zone": zone})
+        return type(formset.__name__, (formset,), {"form": form})
 
 
 class ParticipationInline(VersionedInline, admin.TabularInline):
@@ -22,15 +88,38 @@ class ParticipationInline(VersionedInline, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "source")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Sized to fit the inline's panel at 1280 px (the default textarea is 40 columns
+        # and the note a 300-character line, which pushed the table out of its panel).
+        if db_field.name == "passage":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
+        elif db_field.name == "note":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 16})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class ClaimInline(VersionedInline, admin.TabularInline):
+
+class ClaimRowForm(EventRowForm):
+    local_times = {"made_at": "made_precision"}
+
+
+class ClaimInline(EventRowsInline, admin.TabularInline):
     """The event's statements (figures have their own inline below)."""
 
     model = Claim
-    fields = ("speaker", "kind", "text", "mode", "made_at", "assessment", "status", "version")
+    form = ClaimRowForm
+    fields = (
+        "speaker",
+        "kind",
+        "text",
+        "mode",
+        "made_at",
+        "made_precision",
+        "assessment",
+        "status",
+        "version",
+    )
     autocomplete_fields = ("speaker",)
     verbose_name_plural = "claims"
-    formfield_overrides = {}
 
     def get_queryset(self, request):
         return (
@@ -48,14 +137,16 @@ class ClaimInline(VersionedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class FigureForm(VersionedModelForm):
+class FigureForm(EventRowForm):
+    local_times = {"made_at": "made_precision", "figure_as_of": "figure_as_of_precision"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.instance.kind = ClaimKind.FIGURE
 
 
-class FigureInline(VersionedInline, admin.TabularInline):
+class FigureInline(EventRowsInline, admin.TabularInline):
     """Counts (killed, injured…) as claims with a value and an as-of time."""
 
     model = Claim
@@ -66,8 +157,10 @@ class FigureInline(VersionedInline, admin.TabularInline):
         "figure_qualifier",
         "figure_value",
         "figure_as_of",
+        "figure_as_of_precision",
         "text",
         "made_at",
+        "made_precision",
         "assessment",
         "status",
         "version",
@@ -87,8 +180,27 @@ class FigureInline(VersionedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class SubEventInline(VersionedInline, admin.TabularInline):
+class SubEventForm(EventRowForm):
+    """A sub-event's start is in its own zone; a new one takes the parent event's."""
+
+    local_times = {"start": "start_precision"}
+    fk_name = "parent"
+
+    def zone_name(self, values: dict) -> str | None:
+        if self.instance.pk is not None:
+            return self.instance.timezone
+        return super().zone_name(values)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            self.instance.timezone = self.zone_name(cleaned) or "UTC"
+        return cleaned
+
+
+class SubEventInline(EventRowsInline, admin.TabularInline):
     model = Event
+    form = SubEventForm
     fk_name = "parent"
     fields = ("title", "event_type", "start", "start_precision", "location", "status", "version")
     autocomplete_fields = ("location",)
@@ -117,7 +229,9 @@ class SummaryVersionInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(StoryPublishMixin, PublishableAdmin):
+    form = EventForm
+    formfield_overrides = LOCAL_TIME_FIELDS
     list_display = ("title", "event_type", "start", "location", "parent", "status", "featured")
     list_filter = ("event_type", "status", "featured", "start")
     list_select_related = ("location", "parent")

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from events import gazetteer
 from events.models import Location
 from events.models.location import LocationKind
+from events.reads.places import EVERY_PLACE, ancestors
 from events.services.suggestions import article_suggest_names, suggestion_create
 from events.suggest import extractor_for
 
@@ -47,7 +48,10 @@ class SuggestionViews:
         suggestions = article_suggest_names(article=article)
         places = {s.key: s.places() for s in suggestions if s.kind == "place"}
         parents = [
-            (f"loc:{loc.pk}", " ⊂ ".join([loc.name, *(a.name for a in loc.ancestors())]))
+            (
+                f"loc:{loc.pk}",
+                " ⊂ ".join([loc.name, *(a.name for a in ancestors(loc, EVERY_PLACE))]),
+            )
             for loc in Location._base_manager.filter(
                 mentions__article=article, mentions__confirmed=True
             ).distinct()

@@ -11,9 +11,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from events.outages import is_database_unavailable, outage, unavailable_response
 
 logger = logging.getLogger("events.api")
 
@@ -26,6 +29,7 @@ SUMMARIES = {
     406: "Cannot produce the requested format.",
     429: "Too many requests.",
     500: "Server error.",
+    503: "Temporarily unavailable; retry after the seconds in Retry-After.",
 }
 
 
@@ -58,6 +62,13 @@ def error_body(status_code: int, code: str, detail: str, errors=None) -> dict:
 
 
 def api_exception_handler(exc, context):
+    if is_database_unavailable(exc):  # down, slow or locked
+        if "replica" in settings.DATABASES:
+            # With a replica, newsbase/replicas.py reads again from the other database
+            # first; if that fails too, handler500 (events.outages) answers the 503.
+            return None
+        outage.note(exc)
+        return unavailable_response(context["request"])
     response = exception_handler(exc, context)
     if response is None:
         if settings.DEBUG:
@@ -86,6 +97,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # a POST or PATCH to an unknown path is a JSON 404 too, not the CSRF page
 def not_found(request, *args, **kwargs):
     """JSON 404 for any unknown path under /api/v1/ (instead of Django's HTML page)."""
     return JsonResponse(

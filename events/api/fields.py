@@ -4,7 +4,10 @@
     ?omit=claims.sources,participants
 
 Names are checked against the serializer's own field tree, so a typo is a 400 naming it.
-Selection happens on the serialized data: it shapes the payload, not the queries.
+An object's identity (``id``, ``slug``) is kept at every level whatever the selection says,
+so the schema can require it (events.api.schema.IDENTITY); ``omit=slug`` is a 400.
+Selection shapes the payload here, and the queries too: the views ask the read layer only for
+the parts the selection keeps (``ApiViewSet.wants``).
 """
 
 import functools
@@ -13,16 +16,14 @@ from drf_spectacular.drainage import get_override
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from .schema import IDENTITY
+
 Tree = dict[str, "Tree | None"]
 
 
-def field_tree(serializer) -> Tree:
-    """The names a serializer serves, nested; computed once per serializer class."""
-    return _class_tree(type(serializer))
-
-
 @functools.cache
-def _class_tree(cls) -> Tree:
+def class_field_tree(cls) -> Tree:
+    """The names a serializer class serves, nested; computed once per class."""
     return _instance_tree(cls())
 
 
@@ -51,30 +52,35 @@ def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
     if raw is None or not raw.strip():
         return None
     selection: dict = {}
-    unknown = []
+    errors = []
     for path in (p.strip() for p in raw.split(",")):
         if not path:
             continue
-        node, level = selection, tree
+        node, level, parents = selection, tree, []
         for part in path.split("."):
-            if level is None or part not in level:
-                unknown.append(path)
+            if level is None:
+                errors.append(f"Unknown field “{path}”: “{'.'.join(parents)}” has no fields.")
                 break
+            if part not in level:
+                errors.append(_unknown(path, parents, level))
+                break
+            if param == "omit" and part in IDENTITY and part == path.split(".")[-1]:
+                errors.append(f"“{path}” identifies the object: it is always given.")
+                break
+            parents.append(part)
             level = level[part]
             node = node.setdefault(part, {})
-        else:
-            continue
-    if unknown:
-        known = ", ".join(sorted(tree))
-        raise ValidationError(
-            {
-                param: [
-                    f"Unknown field “{name}”. Fields here: {known} (nested ones as parent.child)."
-                    for name in unknown
-                ]
-            }
-        )
+    if errors:
+        raise ValidationError({param: errors})
     return selection
+
+
+def _unknown(path: str, parents: list[str], level: Tree) -> str:
+    """The message for ``path``, listing the fields at the level where it went wrong."""
+    known = ", ".join(sorted(level))
+    if not parents:
+        return f"Unknown field “{path}”. Fields here: {known} (nested ones as parent.child)."
+    return f"Unknown field “{path}”. Fields of {'.'.join(parents)}: {known}."
 
 
 def select(data, include: dict | None, exclude: dict | None):
@@ -85,6 +91,9 @@ def select(data, include: dict | None, exclude: dict | None):
         return data
     out = {}
     for key, value in data.items():
+        if key in IDENTITY:
+            out[key] = value
+            continue
         if include is not None and key not in include:
             continue
         sub_include = include.get(key) or None if include is not None else None

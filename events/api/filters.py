@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import FloatField, Q, Value
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from events import dates
 from events.models import (
     Actor,
     ActorKind,
@@ -29,37 +29,15 @@ from events.models import (
     Participation,
     Role,
 )
+from events.reads.as_of import AsOf, InvalidAsOf
+from events.reads.places import subtree
 from events.search import MAX_QUERY_LENGTH
 
-
-def location_subtree(location_id: int) -> RawSQL:
-    """Ids of a location and of every place inside it, as one recursive subquery.
-
-    A recursive CTE (standard SQL, same text on PostgreSQL and SQLite) walks the parent
-    links inside the database, so filtering by a country costs one query whatever the depth.
-    ``UNION`` (not ``UNION ALL``) stops on a cycle.
-    """
-    table = Location._meta.db_table
-    return RawSQL(
-        f"WITH RECURSIVE subtree(id) AS ("
-        f"SELECT id FROM {table} WHERE id = %s "
-        f"UNION SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id"
-        f") SELECT id FROM subtree",
-        [location_id],
-    )
+from .pagination import wants_relevance
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-
-
-def day_end(day: dt.date, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
-    """The first instant after ``day`` in ``tz``: ``< day_end(d)`` means “on or before d”.
-
-    Like ``ClaimQuerySet.known_on``: pass the event's time zone so "on 23 March" means
-    23 March where it happened.
-    """
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
 
 
 def _visible(model):
@@ -95,33 +73,48 @@ class SearchFilter(filters.CharFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        return qs.search(value, ranked=False)  # lists are ordered by `ordering`
+        # The rank is computed only when the list is ordered by it (ordering=relevance, the
+        # default with q); other orderings page the same rows without it.
+        request = getattr(self.parent, "request", None)
+        ranked = request is not None and wants_relevance(request)
+        found = qs.search(value, ranked=ranked)
+        if ranked and "search_rank" not in found.query.annotations:
+            found = found.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return found
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
     """An ISO time from a client, in UTC (naive means UTC).
 
-    PostgreSQL refuses offsets beyond ±15:59 (ISO allows ±23:59), and converting a time at
-    the very edge of the calendar can overflow: such a time is before (or after) every
-    stored one, so it becomes the earliest (or latest) time there is.
+    PostgreSQL refuses offsets beyond ±15:59 (ISO allows ±23:59). Times outside
+    events/dates.py's range are refused before this (a 400), so converting cannot overflow.
     """
     if timezone.is_naive(value):
         return value.replace(tzinfo=dt.UTC)
-    try:
-        return value.astimezone(dt.UTC)
-    except OverflowError:
-        edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
-        return edge.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+class GivenDateTimeField(forms.DateTimeField):
+    """Absent: no filter. Given but empty (``?modified_since=``): an error, not "no filter"."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                "Give a time (ISO 8601, e.g. 2024-03-23T00:00:00Z), or leave the parameter out.",
+                code="required",
+            )
+        return super().clean(value)
 
 
 class ModifiedSinceFilter(filters.IsoDateTimeFilter):
     """Rows changed at or after a time (ISO 8601; a date means its midnight UTC)."""
 
-    field_class = forms.DateTimeField
+    field_class = GivenDateTimeField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "updated_at")
         kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("validators", [dates.validate_datetime])
         kwargs.setdefault(
             "help_text",
             "Only rows changed at or after this time (ISO 8601, e.g. 2024-03-23T00:00:00Z). "
@@ -140,8 +133,35 @@ class IsoDateFilter(filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("validators", [dates.validate_date])
         kwargs.setdefault("error_messages", {"invalid": "Give a date as YYYY-MM-DD."})
         super().__init__(*args, **kwargs)
+
+
+class AsOfField(forms.Field):
+    """``as_of`` cleaned by :meth:`AsOf.parse`: the same rule and message as pages use."""
+
+    def to_python(self, value):
+        try:
+            return AsOf.parse(value)
+        except InvalidAsOf as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(filters.Filter):
+    field_class = AsOfField
+
+
+class VocabularyFilter(filters.ChoiceFilter):
+    """One value of a vocabulary; a value outside it is a 400 that lists the valid ones."""
+
+    def __init__(self, *args, choices, **kwargs):
+        values = ", ".join(value for value, _ in choices)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": f"“%(value)s” is not one of: {values}."}
+        )
+        super().__init__(*args, choices=choices, **kwargs)
 
 
 class BaseFilterSet(filters.FilterSet):
@@ -150,7 +170,7 @@ class BaseFilterSet(filters.FilterSet):
 
 
 class EventFilter(BaseFilterSet):
-    type = filters.ChoiceFilter(
+    type = VocabularyFilter(
         field_name="event_type", choices=EventType.choices, help_text="Event type."
     )
     after = IsoDateFilter(
@@ -170,7 +190,7 @@ class EventFilter(BaseFilterSet):
         method="filter_participants",
         help_text="Actor slug: events the actor takes part in (with role=, in that role).",
     )
-    role = filters.ChoiceFilter(
+    role = VocabularyFilter(
         choices=Role.choices,
         method="filter_participants",
         help_text="Participant role (with actor=, that actor's role).",
@@ -187,10 +207,10 @@ class EventFilter(BaseFilterSet):
         return qs.filter(start__gte=_day_start(value))
 
     def filter_before(self, qs, name, value):
-        return qs.filter(start__lt=day_end(value))
+        return qs.filter(AsOf(value).started_q())
 
     def filter_location(self, qs, name, value):
-        return qs.filter(location_id__in=location_subtree(value.pk))
+        return qs.filter(location_id__in=subtree(value.pk))
 
     def filter_participants(self, qs, name, value):
         # actor and role must match the same participation: applied once, for both.
@@ -211,11 +231,11 @@ class EventFilter(BaseFilterSet):
 class ClaimFilter(BaseFilterSet):
     event = SlugFilter(model=Event, field_name="event", help_text="Event slug.")
     speaker = SlugFilter(model=Actor, field_name="speaker", help_text="Speaker (actor) slug.")
-    kind = filters.ChoiceFilter(choices=ClaimKind.choices, help_text="Kind of claim.")
-    assessment = filters.ChoiceFilter(
+    kind = VocabularyFilter(choices=ClaimKind.choices, help_text="Kind of claim.")
+    assessment = VocabularyFilter(
         choices=Assessment.choices, help_text="The newsroom's assessment."
     )
-    as_of = IsoDateFilter(
+    as_of = AsOfFilter(
         method="filter_as_of",
         help_text="What was known on this date: only claims made by then (the day ends in "
         "UTC, or in the event's time zone when event= is given).",
@@ -228,11 +248,11 @@ class ClaimFilter(BaseFilterSet):
     def filter_as_of(self, qs, name, value):
         # With event=, the day ends in the event's time zone (as on the event's detail).
         event = self.form.cleaned_data.get("event")
-        return qs.filter(made_at__lt=day_end(value, event.tzinfo if event else dt.UTC))
+        return qs.filter(value.in_zone(event.tzinfo if event else dt.UTC).made_q())
 
 
 class ActorFilter(BaseFilterSet):
-    kind = filters.ChoiceFilter(choices=ActorKind.choices, help_text="Kind of actor.")
+    kind = VocabularyFilter(choices=ActorKind.choices, help_text="Kind of actor.")
 
     class Meta:
         model = Actor
@@ -288,7 +308,7 @@ class BBoxFilter(filters.Filter):
 
 
 class LocationFilter(BaseFilterSet):
-    kind = filters.ChoiceFilter(choices=LocationKind.choices, help_text="Kind of place.")
+    kind = VocabularyFilter(choices=LocationKind.choices, help_text="Kind of place.")
     within = SlugFilter(
         model=Location,
         method="filter_within",
@@ -304,7 +324,7 @@ class LocationFilter(BaseFilterSet):
         fields = []
 
     def filter_within(self, qs, name, value):
-        return qs.filter(pk__in=location_subtree(value.pk)).exclude(pk=value.pk)
+        return qs.filter(pk__in=subtree(value.pk)).exclude(pk=value.pk)
 
 
 class ArticleFilter(BaseFilterSet):

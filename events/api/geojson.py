@@ -7,6 +7,8 @@ coordinates has ``"geometry": null`` (allowed by RFC 7946 §3.2).
 
 from rest_framework.renderers import JSONRenderer
 
+from .pagination import ENVELOPE_REQUIRED, envelope_schema
+
 MEDIA_TYPE = "application/geo+json"
 
 
@@ -32,14 +34,14 @@ def feature(obj, properties: dict, location, public_only: bool) -> dict:
     }
 
 
-def feature_collection(objs, items, locate, public_only: bool, links: dict) -> dict:
+def feature_collection(objs, items, locate, public_only: bool, envelope: dict) -> dict:
     return {
         "type": "FeatureCollection",
         "features": [
             feature(obj, props, locate(obj), public_only)
             for obj, props in zip(objs, items, strict=True)
         ],
-        **links,
+        **envelope,  # foreign members (RFC 7946 §6.1): the page's links, cursors, count
     }
 
 
@@ -74,14 +76,12 @@ def feature_schema(properties_schema: dict) -> dict:
 
 
 def collection_schema(properties_schema: dict) -> dict:
-    link = {"type": "string", "nullable": True, "format": "uri"}
     return {
         "type": "object",
-        "required": ["type", "features", "next", "previous"],
+        "required": ["type", "features", *ENVELOPE_REQUIRED],
         "properties": {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
             "features": {"type": "array", "items": feature_schema(properties_schema)},
-            "next": {**link, "description": "The next page, or null on the last page."},
-            "previous": {**link, "description": "The previous page, or null."},
+            **envelope_schema(),
         },
     }

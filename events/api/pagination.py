@@ -5,21 +5,39 @@ and skips ties with an offset capped at 1000, and it answers a bad cursor with a
 500. Here the cursor holds the whole sort key (the ordering fields plus ``id``), so every
 page is one indexed range query with no ``OFFSET`` and no ``COUNT(*)``, ties cannot break
 it, and every bad input is a 400 naming the parameter.
+
+A page's envelope (:meth:`KeysetPagination.envelope`) gives the ``next`` / ``previous``
+links, the same positions as plain ``next_cursor`` / ``previous_cursor`` values, and, only
+when the client asks with ``count=true``, the filtered list's ``count`` (one more query).
 """
 
 import base64
 import binascii
+import datetime as dt
 import json
+from functools import cmp_to_key
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from events import dates
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+def parse_count(request) -> bool:
+    """``count=true``: give the filtered list's total (one ``COUNT(*)``); ``false`` or
+    absent: do not. Anything else is a 400 (an empty value too, as for every parameter)."""
+    raw = request.query_params.get("count")
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ValidationError({"count": [f"Give true or false, not “{raw}”."]})
 
 
 def parse_page_size(request) -> int:
@@ -46,26 +64,65 @@ def parse_page_size(request) -> int:
     return value
 
 
+#: ``ordering=relevance``: best match first (the search service's ``search_rank``). It is
+#: the default ordering when ``q`` is given and no ordering is; it needs ``q``.
+RELEVANCE = "relevance"
+
+
+def _searching(request) -> bool:
+    return bool((request.query_params.get("q") or "").strip())
+
+
+def wants_relevance(request) -> bool:
+    """Whether this request's list is ordered by relevance (so the search must rank)."""
+    if not _searching(request):
+        return False
+    raw = (request.query_params.get("ordering") or "").strip()
+    return raw == "" or raw.lstrip("-") == RELEVANCE
+
+
 def parse_ordering(request, view) -> tuple[str, ...]:
-    """The requested ordering as model terms, with ``id`` appended as the tiebreaker."""
-    allowed: dict[str, str] = view.ordering_fields  # public name → field or annotation
+    """The requested ordering as model terms, with the view's tiebreakers (``id``) appended."""
+    allowed: dict[str, str] = dict(view.ordering_fields)  # public name → field or annotation
+    searching = _searching(request)
+    if searching:
+        allowed[RELEVANCE] = "-search_rank"  # "relevance" reads best first
     raw = request.query_params.get("ordering")
     if raw is None or raw == "":
-        raw = view.default_ordering
+        raw = RELEVANCE if searching else view.default_ordering
     term = raw.strip()
     descending = term.startswith("-")
     name = term.lstrip("-")
+    if name == RELEVANCE and not searching and term.count("-") <= 1:
+        raise ValidationError(
+            {"ordering": ["ordering=relevance orders search results: give q as well."]}
+        )
     if name not in allowed or term.count("-") > 1:
         choices = ", ".join(sorted({*allowed, *(f"-{n}" for n in allowed)}))
         raise ValidationError(
             {"ordering": [f"Cannot order by “{raw}”. Choose one of: {choices}."]}
         )
+    field = allowed[name]
+    if field.startswith("-"):
+        field, descending = field[1:], not descending
     sign = "-" if descending else ""
-    return (f"{sign}{allowed[name]}", f"{sign}id")
+    tiebreak = getattr(view, "ordering_tiebreak", ("id",))
+    return (f"{sign}{field}", *(f"{sign}{t}" for t in tiebreak))
 
 
 def ordering_choices(view) -> list[str]:
-    return [c for name in view.ordering_fields for c in (name, f"-{name}")]
+    names = [*view.ordering_fields, *([RELEVANCE] if _takes_q(view) else [])]
+    return [c for name in names for c in (name, f"-{name}")]
+
+
+def _takes_q(view) -> bool:
+    filterset = getattr(view, "filterset_class", None)
+    return filterset is not None and "q" in filterset.base_filters
+
+
+def _value(row, name):
+    """A sort key's value from a model instance or a ``values()`` row."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def _field(queryset, name):
@@ -88,17 +145,40 @@ def _key_filter(ordering, values, forward: bool) -> Q:
     return condition
 
 
+def _storable(value) -> bool:
+    """A cursor value the database can compare: text without NUL or lone surrogates (a
+    tampered cursor can hold both), dates inside events.dates' range."""
+    if isinstance(value, str):
+        value.encode("utf-8")  # UnicodeEncodeError (a UnicodeError) on a lone surrogate
+        return "\x00" not in value
+    if isinstance(value, dt.date):
+        return dates.date_in_range(value)
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return True
+
+
 class KeysetPagination(BasePagination):
     """``?cursor=`` from the ``next`` / ``previous`` links; ``?page_size=`` 1–100."""
 
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
+        return self.paginate_sources([queryset], request, view)
+
+    def paginate_sources(self, querysets, request, view=None) -> list:
+        """One page merged from several querysets that share the ordering's names.
+
+        A list is one queryset; the ``deleted`` feed is several (withdrawn rows of each
+        model and the tombstones), annotated with the same sort keys. Each gives at most a
+        page plus one row after the cursor, and the page is the first of their merge.
+        """
         self.request = request
         self.base_url = request.build_absolute_uri()
         self.page_size = parse_page_size(request)
         self.ordering = parse_ordering(request, view)
-        cursor = self.decode_cursor(queryset)
+        self.count = self.count_sources(querysets) if parse_count(request) else None
+        cursor = self.decode_cursor(querysets[0])
         reverse = bool(cursor and cursor["reverse"])
         forward_order = self.ordering
         order = (
@@ -106,10 +186,16 @@ class KeysetPagination(BasePagination):
             if reverse
             else forward_order
         )
-        queryset = queryset.order_by(*order)
-        if cursor:
-            queryset = queryset.filter(_key_filter(forward_order, cursor["values"], not reverse))
-        rows = list(queryset[: self.page_size + 1])
+        rows = []
+        for queryset in querysets:
+            queryset = queryset.order_by(*order)
+            if cursor:
+                queryset = queryset.filter(
+                    _key_filter(forward_order, cursor["values"], not reverse)
+                )
+            rows += list(queryset[: self.page_size + 1])
+        if len(querysets) > 1:
+            rows.sort(key=cmp_to_key(self._compare(order)))
         more = len(rows) > self.page_size
         page = rows[: self.page_size]
         if reverse:
@@ -120,18 +206,41 @@ class KeysetPagination(BasePagination):
         self.page = page
         return page
 
+    @staticmethod
+    def count_sources(querysets) -> int:
+        """The whole filtered list's length, whatever the cursor: one query."""
+        if len(querysets) == 1:
+            return querysets[0].count()
+        # Each source's key columns, so the union's branches match; ALL keeps every row.
+        keys = [qs.values_list("type", "key_id") for qs in querysets]
+        return keys[0].union(*keys[1:], all=True).count()
+
+    @staticmethod
+    def _compare(order):
+        def compare(a, b) -> int:
+            for term in order:
+                name = term.lstrip("-")
+                x, y = _value(a, name), _value(b, name)
+                if x != y:
+                    result = -1 if x < y else 1
+                    return -result if term.startswith("-") else result
+            return 0
+
+        return compare
+
     # --- cursors ---------------------------------------------------------------------------
     def _key(self, obj) -> list[str]:
         values = []
         for term in self.ordering:
-            value = getattr(obj, term.lstrip("-"))
+            value = _value(obj, term.lstrip("-"))
             values.append(value.isoformat() if hasattr(value, "isoformat") else str(value))
         return values
 
     def encode_cursor(self, obj, reverse: bool) -> str:
         payload = {"o": ",".join(self.ordering), "v": self._key(obj), "r": int(reverse)}
-        token = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
-        return replace_query_param(self.base_url, self.cursor_query_param, token.decode())
+        return base64.urlsafe_b64encode(
+            json.dumps(payload, separators=(",", ":")).encode()
+        ).decode()
 
     def decode_cursor(self, queryset):
         raw = self.request.query_params.get(self.cursor_query_param)
@@ -158,7 +267,7 @@ class KeysetPagination(BasePagination):
             for term, value in zip(self.ordering, values, strict=True):
                 field = _field(queryset, term.lstrip("-"))
                 parsed.append(field.to_python(value))
-            if any(v is None for v in parsed):
+            if any(v is None or not _storable(v) for v in parsed):
                 raise invalid
         except (
             ValueError,
@@ -171,39 +280,52 @@ class KeysetPagination(BasePagination):
             raise invalid from None
         return {"values": parsed, "reverse": bool(reverse)}
 
-    def get_next_link(self):
+    def get_next_cursor(self) -> str | None:
         if not self.has_next or not self.page:
             return None
         return self.encode_cursor(self.page[-1], reverse=False)
 
-    def get_previous_link(self):
+    def get_previous_cursor(self) -> str | None:
+        """The previous page's cursor; ``""`` (no cursor) when it is the first page and
+        this page is empty, so nothing on it marks where the previous one ends."""
         if not self.has_previous:
             return None
         if not self.page:
-            return remove_query_param(self.base_url, self.cursor_query_param)
+            return ""
         return self.encode_cursor(self.page[0], reverse=True)
 
-    def get_paginated_response(self, data):
-        return Response(self.wrap(data))
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        if cursor == "":
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)
 
-    def wrap(self, data) -> dict:
-        return {
-            "next": self.get_next_link(),
-            "previous": self.get_previous_link(),
-            "results": data,
+    def get_next_link(self):
+        return self._link(self.get_next_cursor())
+
+    def get_previous_link(self):
+        return self._link(self.get_previous_cursor())
+
+    def envelope(self) -> dict:
+        """Everything a page says besides its items (``count`` only when asked for)."""
+        next_cursor, previous_cursor = self.get_next_cursor(), self.get_previous_cursor()
+        envelope = {
+            "next": self._link(next_cursor),
+            "previous": self._link(previous_cursor),
+            "next_cursor": next_cursor,
+            "previous_cursor": previous_cursor,
         }
+        if self.count is not None:
+            envelope["count"] = self.count
+        return envelope
 
     # --- schema ----------------------------------------------------------------------------
     def get_paginated_response_schema(self, schema):
-        link = {"type": "string", "nullable": True, "format": "uri"}
         return {
             "type": "object",
-            "required": ["next", "previous", "results"],
-            "properties": {
-                "next": {**link, "description": "The next page, or null on the last page."},
-                "previous": {**link, "description": "The previous page, or null."},
-                "results": schema,
-            },
+            "required": [*ENVELOPE_REQUIRED, "results"],
+            "properties": {**envelope_schema(), "results": schema},
         }
 
     def get_schema_operation_parameters(self, view):
@@ -214,6 +336,14 @@ class KeysetPagination(BasePagination):
                 "in": "query",
                 "description": "Opaque position from a “next” or “previous” link.",
                 "schema": {"type": "string"},
+            },
+            {
+                "name": "count",
+                "required": False,
+                "in": "query",
+                "description": "true: the page also gives `count`, the number of items in the "
+                "whole filtered list (one more query); false or absent: it does not.",
+                "schema": {"type": "boolean"},
             },
             {
                 "name": "page_size",
@@ -227,11 +357,48 @@ class KeysetPagination(BasePagination):
                 "name": "ordering",
                 "required": False,
                 "in": "query",
-                "description": f"Sort order (default {view.default_ordering}); “-” for "
-                "descending. Ties are broken by id.",
+                "description": f"Sort order (default {view.default_ordering}, or relevance "
+                "when q is given); “-” for descending; relevance (best match first) needs q. "
+                + getattr(view, "ordering_ties", "Ties are broken by id."),
                 "schema": {"type": "string", "enum": ordering_choices(view)},
             },
         ]
 
 
-__all__ = ["KeysetPagination", "parse_ordering", "parse_page_size"]
+ENVELOPE_REQUIRED = ("next", "previous", "next_cursor", "previous_cursor")
+
+
+def envelope_schema() -> dict:
+    """The OpenAPI properties of :meth:`KeysetPagination.envelope` (JSON and GeoJSON)."""
+    link = {"type": "string", "nullable": True, "format": "uri"}
+    cursor = {"type": "string", "nullable": True}
+    return {
+        "next": {**link, "description": "The next page, or null on the last page."},
+        "previous": {**link, "description": "The previous page, or null on the first."},
+        "next_cursor": {
+            **cursor,
+            "description": "The next page's position, to pass as `cursor` (the same as in "
+            "`next`), or null on the last page.",
+        },
+        "previous_cursor": {
+            **cursor,
+            "description": "The previous page's position, to pass as `cursor`, or null on "
+            "the first page (an empty string when the previous page is the first one).",
+        },
+        "count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Only with count=true: how many items the whole filtered list "
+            "has, on every page (not only this one).",
+        },
+    }
+
+
+__all__ = [
+    "KeysetPagination",
+    "envelope_schema",
+    "parse_count",
+    "parse_ordering",
+    "parse_page_size",
+    "wants_relevance",
+]

@@ -1,9 +1,15 @@
-"""OpenAPI generation (drf-spectacular): every error response and the GeoJSON variants.
+"""OpenAPI generation (drf-spectacular): every error response, the GeoJSON variants, and a
+document strict OpenAPI 3.0 validators accept.
 
 ``ApiAutoSchema`` adds the shared error shape (events.api.errors.ErrorSerializer) for each
 status an operation can answer with, and replaces the schema of ``application/geo+json``
 responses (which spectacular would otherwise document as the JSON shape).
+:func:`strict_contract` (a post-processing hook) marks what is required and writes
+nullability the way OpenAPI 3.0 validators (openapi-core) read it; tests/api/contract.py
+checks every response of the API tests against the result.
 """
+
+from collections.abc import Iterator
 
 from drf_spectacular.openapi import AutoSchema
 
@@ -25,8 +31,8 @@ class ApiAutoSchema(AutoSchema):
         self._document_geojson(responses, direction)
         error_ref = self.resolve_serializer(ErrorSerializer, direction).ref
         for code, description in ERRORS.items():
-            if code == "404" and self._is_list_view():
-                continue
+            if code == "404" and self._is_list_view() and "{" not in self.path:
+                continue  # a list under an object's path (…/{id}/deliveries/) can 404
             if code in responses:
                 continue
             response = {
@@ -48,6 +54,17 @@ class ApiAutoSchema(AutoSchema):
                     }
                 }
             responses[code] = response
+        if self._moves(responses):
+            responses["301"] = {
+                "description": "The record was merged into another: Location gives the "
+                "survivor's URL (with the same query). Follow it.",
+                "headers": {
+                    "Location": {
+                        "schema": {"type": "string", "format": "uri"},
+                        "description": "The record it was merged into.",
+                    }
+                },
+            }
         # Answered by gunicorn before Django sees the request (limit_request_line), as HTML.
         responses.setdefault(
             "414",
@@ -57,6 +74,17 @@ class ApiAutoSchema(AutoSchema):
             },
         )
         return responses
+
+    def _moves(self, responses) -> bool:
+        """A detail looked up by slug: a merged record's old slug answers 301
+        (events.api.base.ApiViewSet.moved_to)."""
+        return (
+            "200" in responses
+            and not self._is_list_view()
+            and "{slug}" in self.path
+            and self.method == "GET"
+            and hasattr(self.view, "moved_to")
+        )
 
     def _document_geojson(self, responses, direction):
         ok = responses.get("200", {}).get("content", {})
@@ -72,12 +100,118 @@ class ApiAutoSchema(AutoSchema):
             ok[geojson.MEDIA_TYPE]["schema"] = geojson.feature_schema(properties)
 
 
-def fields_are_optional(result, generator, request, public):
-    """Post-processing hook: ``fields=`` / ``omit=`` can drop any field of a resource, so a
-    resource's properties are documented as optional (the list envelope, GeoJSON wrappers
-    and the error shape keep theirs)."""
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if name in {"Error", "ApiRoot", "Deleted"} or name.startswith("Paginated"):
+#: Fields that identify an object: ``fields=`` / ``omit=`` always keep them
+#: (events.api.fields), so the schema can require them wherever they appear.
+IDENTITY = ("id", "slug")
+
+
+def _refs(node) -> set[str]:
+    """The component names ``node`` refers to, directly."""
+    found = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def _selectable(result) -> set[str]:
+    """Components a ``fields=`` / ``omit=`` response can shape: everything the 200
+    responses of operations taking ``fields`` reach, except their page envelopes."""
+    schemas = result.get("components", {}).get("schemas", {})
+    todo = set()
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "fields" in names:
+                todo |= _refs(operation.get("responses", {}).get("200", {}))
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in schemas:
             continue
-        component.pop("required", None)
+        seen.add(name)
+        todo |= _refs(schemas[name])
+    return {name for name in seen if not name.startswith("Paginated")}
+
+
+def _null_branch(branches: list) -> dict:
+    """The schema of ``null`` alone, typed like its siblings (3.0 needs a ``type``)."""
+    types = {b.get("type") for b in branches}
+    kind = types.pop() if len(types) == 1 and None not in types else "object"
+    return {"type": kind, "nullable": True, "enum": [None], "description": "None."}
+
+
+def _each_object(node) -> Iterator[dict]:
+    """Every JSON object in the document, innermost first (a parent sees its children
+    already rewritten)."""
+    if isinstance(node, list):
+        for value in node:
+            yield from _each_object(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _each_object(value)
+        yield node
+
+
+def _strict_nullable(node: dict) -> None:
+    """OpenAPI 3.0 reads ``nullable`` only beside a ``type``; spectacular writes it beside
+    ``allOf`` / ``oneOf`` (a nullable reference, a nullable blank-or-value string), which
+    strict validators read as "never null". Null becomes a ``oneOf`` branch of its own."""
+    composed = "allOf" in node or "oneOf" in node or "anyOf" in node
+    if composed and node.get("nullable") and "type" not in node:
+        del node["nullable"]
+        if "allOf" in node and len(node["allOf"]) == 1:
+            node["oneOf"] = node.pop("allOf")
+        if "allOf" in node:
+            node["oneOf"] = [{"allOf": node.pop("allOf")}]
+        branches = node.get("oneOf") or node["anyOf"]
+        branches.append(_null_branch(branches))
+
+
+def _disjoint_blank(node: dict) -> None:
+    """A blank-or-value string is ``oneOf`` [the value, ``maxLength: 0``]; ``""`` also
+    matches a value branch that has no ``minLength`` (a URI or free text), and then matches
+    both, which ``oneOf`` forbids. The value branches get ``minLength: 1``."""
+    branches = node.get("oneOf")
+    if not isinstance(branches, list):
+        return
+    blank = [b for b in branches if b.get("type") == "string" and b.get("maxLength") == 0]
+    if not blank:
+        return
+    for branch in branches:
+        if branch.get("type") == "string" and branch.get("maxLength") != 0:
+            branch.setdefault("minLength", 1)
+
+
+def strict_contract(result, generator, request, public):
+    """Post-processing hook: a document strict OpenAPI 3.0 validators and generated clients
+    read as the API behaves (issue 15).
+
+    - ``required``: resources shaped by ``fields=`` / ``omit=`` require only their identity
+      (``id``, ``slug``), which a selection always keeps; every other schema (pages, errors,
+      the feeds, webhooks, exports) keeps spectacular's list of what is always there.
+    - nullability as 3.0 reads it (:func:`_strict_nullable`), blank-or-value strings whose
+      branches do not overlap (:func:`_disjoint_blank`), and a ``type`` on value-only enums.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in _selectable(result):
+        component = schemas[name]
+        required = [f for f in IDENTITY if f in component.get("properties", {})]
+        if required:
+            component["required"] = required
+        else:
+            component.pop("required", None)
+    for component in schemas.values():
+        values = component.get("enum")
+        if values and "type" not in component and all(isinstance(v, str) for v in values):
+            component["type"] = "string"
+    for node in list(_each_object(result)):
+        _strict_nullable(node)
+        _disjoint_blank(node)
     return result

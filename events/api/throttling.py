@@ -1,22 +1,102 @@
-"""Read throttles whose rates are looked up per request (so settings can change in tests)."""
+"""The API's read limits, per IP for anonymous clients and per user for token clients, and
+the ``RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` headers (the IETF draft fields) that
+tell every API client where it stands.
+
+Counted by events/throttling.py's atomic counter (one increment per request in the shared
+cache), so a limit of N lets through at most N per window; rates are read per request (so
+settings can change in tests). With the cache down they fail open: the API serves on.
+"""
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from events.throttling import Decision, hit, peek
+
+STATE_ATTR = "api_rate_limit"  # on the Django request: the most restrictive Decision seen
 
 
-class _LiveRateMixin:
-    def get_rate(self):
+class _CounterThrottle(BaseThrottle):
+    scope = ""
+
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
+    def rate(self) -> str:
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
+    def allow_request(self, request, view):
+        ident = self.ident(request)
+        if ident is None:
+            return True
+        self.decision = hit(f"api-{self.scope}", ident, self.rate())
+        remember(request, self.decision)
+        return self.decision.allowed
 
-class AnonReadThrottle(_LiveRateMixin, AnonRateThrottle):
-    """Anonymous clients, counted per IP address in the shared cache."""
+    def wait(self):
+        return self.decision.retry_after
+
+    def peek(self, request) -> Decision | None:
+        """The client's standing without counting a request (for answers no throttle saw)."""
+        ident = self.ident(request)
+        if ident is None:
+            return None
+        return peek(f"api-{self.scope}", ident, self.rate())
 
 
-class UserReadThrottle(_LiveRateMixin, UserRateThrottle):
-    """Clients with a token, counted per user in the shared cache (anonymous: not here)."""
+def remember(request, decision: Decision) -> None:
+    """Keep the most restrictive standing seen for this request."""
+    django_request = getattr(request, "_request", request)
+    current = getattr(django_request, STATE_ATTR, None)
+    if current is None or decision.remaining < current.remaining:
+        setattr(django_request, STATE_ATTR, decision)
 
-    def get_cache_key(self, request, view):
+
+class AnonReadThrottle(_CounterThrottle):
+    """Anonymous clients, counted per IP address."""
+
+    scope = "anon"
+
+    def ident(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None  # UserReadThrottle counts them
+        return self.get_ident(request)
+
+
+class UserReadThrottle(_CounterThrottle):
+    """Clients with a token, counted per user (anonymous ones: not here)."""
+
+    scope = "user"
+
+    def ident(self, request):
         if not (request.user and request.user.is_authenticated):
             return None  # AnonReadThrottle counts anonymous clients, once
-        return super().get_cache_key(request, view)
+        return str(request.user.pk)
+
+
+class RateLimitHeadersMiddleware:
+    """``RateLimit-*`` on every ``/api/`` response: from the throttle that counted the
+    request, or (for an answer given before throttling, such as a 401 or a 404 for an
+    unknown path) the anonymous counter as it stands; none on a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return add_rate_limit_headers(request, self.get_response(request))
+
+
+def add_rate_limit_headers(request, response):
+    """Tell an ``/api/`` client where it stands (also on answers from the rendered cache)."""
+    if not request.path.startswith("/api/"):
+        return response
+    state = getattr(request, STATE_ATTR, None)
+    if state is None and response.status_code < 500:
+        # Not for a 503: with the database down, asking the database cache would wait out
+        # another connect timeout for nothing.
+        state = AnonReadThrottle().peek(request)
+    if state is not None:
+        response["RateLimit-Limit"] = str(state.limit)
+        response["RateLimit-Remaining"] = str(state.remaining)
+        response["RateLimit-Reset"] = str(state.reset)
+    return response

@@ -11,7 +11,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import changes, deleted, exports, geojson_views, views, webhooks
 from .errors import not_found
 
 app_name = "api"
@@ -33,11 +33,16 @@ router.register("actors", views.ActorViewSet, basename="actor")
 router.register("locations", views.LocationViewSet, basename="location")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("articles", views.ArticleViewSet, basename="article")
-router.register("deleted", views.DeletedViewSet, basename="deleted")
+router.register("deleted", deleted.DeletedViewSet, basename="deleted")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
     *router.urls,
+    *geojson_views.urlpatterns(),
+    path("changes/", changes.ChangeFeedView.as_view(), name="changes"),
+    path("exports/", exports.ExportListView.as_view(), name="exports"),
+    path("exports/<str:name>/<str:file>", exports.ExportFileView.as_view(), name="export-file"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's start-up script is served as a separate file (split view), so the page
     # works under a Content Security Policy without inline scripts; assets come from the
@@ -57,4 +62,7 @@ urlpatterns = [
     # Any other path ending in "/" is a JSON 404; without the slash, APPEND_SLASH first
     # redirects (/api/v1/events → /api/v1/events/).
     re_path(r"^[\s\S]*/$", not_found, name="not-found"),  # any character, newlines too
+    # A .geojson path that names no operation (a malformed slug) is a 404 too, not a
+    # redirect to the same path with a slash appended.
+    re_path(r"^[\s\S]*\.geojson$", not_found, name="not-found-geojson"),
 ]

@@ -13,7 +13,7 @@ Triggers fill both on every write path — ORM saves, ``bulk_create``, ``QuerySe
 raw SQL, COPY — and cascade to dependent rows when a name changes (renaming an actor or adding
 an alias refreshes its events, claims and articles). docs/search.md explains the choice.
 
-On any other database this migration does nothing: events/search.py searches the live rows.
+On any other database this migration does nothing: events/search/portable.py searches the live rows.
 """
 
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension

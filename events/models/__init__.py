@@ -1,6 +1,7 @@
 from .actor import Actor, ActorAlias, ActorKind, Affiliation, AffiliationKind
 from .article import Article, ArticleKind
 from .base import Precision, PublishableModel, Status, TimeStampedModel
+from .change import Change, ChangeAction, ChangeKind
 from .claim import (
     Assessment,
     Claim,
@@ -19,8 +20,10 @@ from .claim import (
 from .editorial import Correction, CorrectionKind, Mention, SlugRedirect
 from .event import Event, EventRelation, EventRelationKind, EventSummaryVersion, EventType
 from .location import Location, LocationAlias, LocationKind
+from .proposal import Proposal, ProposalKind, ProposalStatus
 from .record import LoadedRow
-from .tombstone import Tombstone, TombstoneKind
+from .tombstone import Tombstone, TombstoneKind, TombstoneReason
+from .webhook import DeliveryStatus, Webhook, WebhookDelivery, WebhookStatus
 
 __all__ = [
     "Actor",
@@ -32,12 +35,19 @@ __all__ = [
     "ArticleKind",
     "Assessment",
     "Claim",
+    "Change",
+    "ChangeAction",
+    "ChangeKind",
     "ClaimKind",
     "ClaimRelation",
     "ClaimRelationKind",
     "ClaimSource",
     "Correction",
+    "Proposal",
+    "ProposalKind",
+    "ProposalStatus",
     "CorrectionKind",
+    "DeliveryStatus",
     "Event",
     "EventRelation",
     "EventRelationKind",
@@ -60,6 +70,10 @@ __all__ = [
     "TimeStampedModel",
     "Tombstone",
     "TombstoneKind",
+    "TombstoneReason",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookStatus",
     "best_figure",
     "figure_series",
 ]

@@ -2,7 +2,17 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import AliasModel, PublishableModel, PublishableQuerySet, SluggedModel, TimeStampedModel
+from events import dates
+
+from .base import (
+    AliasModel,
+    PublishableModel,
+    PublishableQuerySet,
+    SluggedModel,
+    TimeStampedModel,
+    VisibleQuerySet,
+    published_q,
+)
 from .common import wikidata_qid_validator
 
 
@@ -102,6 +112,17 @@ class AffiliationKind(models.TextChoices):
     CITIZEN_OF = "citizen_of", "is a citizen of"
 
 
+class AffiliationQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> models.Q:
+        """A link is public when both actors are, and its article (if any) is."""
+        return (
+            published_q(f"{prefix}actor__")
+            & published_q(f"{prefix}organisation__")
+            & (models.Q(**{f"{prefix}source__isnull": True}) | published_q(f"{prefix}source__"))
+        )
+
+
 class Affiliation(TimeStampedModel):
     """A typed link between two actors (IS-K is a branch of Islamic State)."""
 
@@ -123,8 +144,15 @@ class Affiliation(TimeStampedModel):
     title = models.CharField(
         max_length=200, blank=True, help_text="Position or title, if any (Director, spokesperson)."
     )
-    start_date = models.DateField(null=True, blank=True, help_text="Since when, if known.")
-    end_date = models.DateField(null=True, blank=True, help_text="Until when, if it ended.")
+    start_date = models.DateField(
+        null=True, blank=True, validators=[dates.validate_date], help_text="Since when, if known."
+    )
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[dates.validate_date],
+        help_text="Until when, if it ended.",
+    )
     source = models.ForeignKey(
         "events.Article",
         null=True,
@@ -133,6 +161,8 @@ class Affiliation(TimeStampedModel):
         related_name="+",
         help_text="The article that states this link.",
     )
+
+    objects = AffiliationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -155,6 +185,12 @@ class Affiliation(TimeStampedModel):
                 | Q(end_date__gte=models.F("start_date")),
                 name="affiliation_end_after_start",
                 violation_error_message="An affiliation cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("start_date", datetime=False, nullable=True)
+                & dates.range_condition("end_date", datetime=False, nullable=True),
+                name="affiliation_dates_in_range",
+                violation_error_message=dates.out_of_range_message(),
             ),
         ]
 

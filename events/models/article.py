@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from events import dates
 from events.text import clean_report_text
 
 from .base import PublishableModel, PublishableQuerySet, SluggedModel
@@ -88,7 +89,11 @@ class Article(SluggedModel, PublishableModel):
         "(derived on save).",
     )
     published_on = models.DateField(
-        null=True, blank=True, db_index=True, help_text="The date the publisher published it."
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[dates.validate_date],
+        help_text="The date the publisher published it.",
     )
     publisher = models.ForeignKey(
         "events.Actor",
@@ -127,6 +132,7 @@ class Article(SluggedModel, PublishableModel):
     retrieved_at = models.DateTimeField(
         null=True,
         blank=True,
+        validators=[dates.validate_datetime],
         help_text="When newsbase received the text, or looked the report up at its URL.",
     )
     provenance_note = models.TextField(
@@ -165,6 +171,16 @@ class Article(SluggedModel, PublishableModel):
                 condition=Q(raw_text="") | Q(raw_text_sha256__isnull=False),
                 name="article_text_has_hash",
                 violation_error_message="An article with text must carry its hash.",
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("published_on", datetime=False, nullable=True),
+                name="article_published_on_in_range",
+                violation_error_message=dates.out_of_range_message(),
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("retrieved_at", datetime=True, nullable=True),
+                name="article_retrieved_at_in_range",
+                violation_error_message=dates.out_of_range_message(),
             ),
         ]
 

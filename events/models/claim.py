@@ -1,13 +1,19 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from events import dates
 from events.links import fast_reverse
 
-from .base import Precision, PublishableModel, PublishableQuerySet, TimeStampedModel
+from .base import (
+    Precision,
+    PublishableModel,
+    PublishableQuerySet,
+    TimeStampedModel,
+    VisibleQuerySet,
+    published_q,
+)
 from .common import language_validator
 
 
@@ -25,6 +31,17 @@ class Role(models.TextChoices):
     WARNER = "warner", "Issued a warning"
     OFFICIAL = "official", "Official acting"
     COMMENTATOR = "commentator", "Commentator"
+
+
+class ParticipationQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A role is public when its actor, its event and the article stating it are."""
+        return (
+            published_q(f"{prefix}actor__")
+            & published_q(f"{prefix}event__")
+            & published_q(f"{prefix}source__")
+        )
 
 
 class Participation(TimeStampedModel):
@@ -55,6 +72,8 @@ class Participation(TimeStampedModel):
         blank=True, help_text="The sentence of the source that states it, quoted exactly."
     )
     note = models.CharField(max_length=300, blank=True, help_text="Qualifications, if any.")
+
+    objects = ParticipationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -132,19 +151,36 @@ FIGURE_TRUST_ORDER = [Assessment.CONFIRMED, Assessment.CORROBORATED, Assessment.
 
 
 class ClaimQuerySet(PublishableQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A claim is public only when it, its event and its speaker are all published."""
+        return (
+            published_q(prefix)
+            & published_q(f"{prefix}event__")
+            & published_q(f"{prefix}speaker__")
+        )
+
     def for_list(self):
         return self.select_related("speaker", "event")
 
     def figures(self):
         return self.filter(kind=ClaimKind.FIGURE)
 
-    def known_on(self, day: dt.date, tz: dt.tzinfo = dt.UTC):
-        """Claims made on or before ``day`` (what was known then), the day ending in ``tz``.
 
-        Pass the event's time zone so "on 23 March" means 23 March where it happened.
-        """
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        return self.filter(made_at__lt=end)
+class ClaimSourceQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A source is public when its article is and its claim is (see ClaimQuerySet)."""
+        return published_q(f"{prefix}article__") & ClaimQuerySet.public_q(f"{prefix}claim__")
+
+
+class ClaimRelationQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A relation is public when both claims are."""
+        return ClaimQuerySet.public_q(f"{prefix}from_claim__") & ClaimQuerySet.public_q(
+            f"{prefix}to_claim__"
+        )
 
 
 class Claim(PublishableModel):
@@ -187,7 +223,9 @@ class Claim(PublishableModel):
         help_text="BCP 47 language tag of the text.",
     )
     made_at = models.DateTimeField(
-        db_index=True, help_text="When the speaker made the claim (UTC), as exact as known."
+        db_index=True,
+        validators=[dates.validate_datetime],
+        help_text="When the speaker made the claim (UTC), as exact as known.",
     )
     made_precision = models.CharField(
         max_length=8,
@@ -230,6 +268,7 @@ class Claim(PublishableModel):
         null=True,
         blank=True,
         db_index=True,
+        validators=[dates.validate_datetime],
         help_text="For figures: the time the count refers to (UTC).",
     )
     figure_as_of_precision = models.CharField(
@@ -286,6 +325,16 @@ class Claim(PublishableModel):
                 name="claim_only_figures_have_values",
                 violation_error_message="Only a figure claim carries a metric, value or as-of "
                 "time.",
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("made_at", datetime=True),
+                name="claim_made_at_in_range",
+                violation_error_message=dates.out_of_range_message(),
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("figure_as_of", datetime=True, nullable=True),
+                name="claim_figure_as_of_in_range",
+                violation_error_message=dates.out_of_range_message(),
             ),
         ]
         indexes = [
@@ -366,6 +415,8 @@ class ClaimSource(TimeStampedModel):
         help_text="Where the passage ends in the article's cleaned text (characters).",
     )
 
+    objects = ClaimSourceQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -430,6 +481,8 @@ class ClaimRelation(TimeStampedModel):
     kind = models.CharField(
         max_length=12, choices=ClaimRelationKind.choices, help_text="How they relate."
     )
+
+    objects = ClaimRelationQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -7,7 +7,19 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import TimeStampedModel
+from .base import TimeStampedModel, VisibleQuerySet, published_q
+
+
+class MentionQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A mention is shown when confirmed, in a published article, naming a published
+        actor or location."""
+        return (
+            Q(**{f"{prefix}confirmed": True})
+            & published_q(f"{prefix}article__")
+            & (published_q(f"{prefix}actor__") | published_q(f"{prefix}location__"))
+        )
 
 
 class Mention(TimeStampedModel):
@@ -55,6 +67,8 @@ class Mention(TimeStampedModel):
         related_name="+",
         help_text="The editor who confirmed it.",
     )
+
+    objects = MentionQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -5,13 +5,18 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from events import dates
+
 from .base import (
+    PRECISION_RANK,
     Precision,
     PublishableModel,
     PublishableQuerySet,
     SluggedModel,
     Status,
     TimeStampedModel,
+    VisibleQuerySet,
+    published_q,
 )
 from .common import validate_timezone
 
@@ -51,6 +56,7 @@ class Event(SluggedModel, PublishableModel):
     )
     start = models.DateTimeField(
         db_index=True,
+        validators=[dates.validate_datetime],
         help_text="When it began (stored in UTC); only as exact as start_precision says.",
     )
     start_precision = models.CharField(
@@ -60,7 +66,10 @@ class Event(SluggedModel, PublishableModel):
         help_text="How much of the start is known (year, month, day or minute).",
     )
     end = models.DateTimeField(
-        null=True, blank=True, help_text="When it ended, if it lasted (not before the start)."
+        null=True,
+        blank=True,
+        validators=[dates.validate_datetime],
+        help_text="When it ended, if it lasted (not before the start).",
     )
     end_precision = models.CharField(
         max_length=8,
@@ -91,10 +100,21 @@ class Event(SluggedModel, PublishableModel):
         help_text="The larger event this one is part of (a detention within an attack's story).",
     )
     featured = models.BooleanField(default=False, help_text="Shown first on the home page.")
+    reading_at = models.DateTimeField(
+        editable=False,
+        help_text="Where the event stands in reading order: its start, or for an imprecise "
+        "start the time its causes place it at (events.chronology keeps it on every write).",
+    )
+    reading_rank = models.PositiveSmallIntegerField(
+        editable=False,
+        help_text="Breaks ties in reading order: the more precise start reads first "
+        "(0 minute, 1 day, 2 month, 3 year).",
+    )
 
     objects = EventQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # The reading key is derived from other rows too; history keeps what editors wrote.
+    history = HistoricalRecords(excluded_fields=["reading_at", "reading_rank"])
 
     class Meta:
         permissions = [("publish_event", "Can publish, withdraw and correct events")]
@@ -126,11 +146,38 @@ class Event(SluggedModel, PublishableModel):
                 name="event_type_valid",
                 violation_error_message="Unknown event type.",
             ),
+            models.CheckConstraint(
+                condition=dates.range_condition("start", datetime=True),
+                name="event_start_in_range",
+                violation_error_message=dates.out_of_range_message(),
+            ),
+            models.CheckConstraint(
+                condition=dates.range_condition("end", datetime=True, nullable=True),
+                name="event_end_in_range",
+                violation_error_message=dates.out_of_range_message(),
+            ),
         ]
-        indexes = [models.Index(fields=["status", "-start"], name="event_status_start")]
+        indexes = [
+            models.Index(fields=["status", "-start"], name="event_status_start"),
+            # Every list of events reads in this order (events.chronology.READING_ORDER).
+            models.Index(
+                fields=["reading_at", "reading_rank", "start", "id"], name="event_reading"
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The rank is this row's own; the time also depends on the events that place it, so
+        # it starts at the start and events.chronology places it once the row is saved.
+        self.reading_rank = PRECISION_RANK.get(self.start_precision, PRECISION_RANK["day"])
+        if self.reading_at is None:
+            self.reading_at = self.start
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "start_precision" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "reading_rank"]
+        super().save(*args, **kwargs)
 
     @property
     def tzinfo(self):
@@ -138,14 +185,6 @@ class Event(SluggedModel, PublishableModel):
             return zoneinfo.ZoneInfo(self.timezone or "UTC")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
-
-    @property
-    def local_start(self):
-        return self.start.astimezone(self.tzinfo)
-
-    @property
-    def local_end(self):
-        return self.end.astimezone(self.tzinfo) if self.end else None
 
     def summary_as_of(self, day: datetime.date | None) -> str:
         """The summary as it stood on ``day`` (in the event's time zone); today's if None.
@@ -180,7 +219,8 @@ class EventSummaryVersion(TimeStampedModel):
         help_text="The event summarised.",
     )
     current_from = models.DateField(
-        help_text="The day (in the event's time zone) from which this summary was current."
+        validators=[dates.validate_date],
+        help_text="The day (in the event's time zone) from which this summary was current.",
     )
     text = models.TextField(help_text="The summary as it read from that day.")
 
@@ -199,6 +239,11 @@ class EventSummaryVersion(TimeStampedModel):
                 name="event_summary_version_text",
                 violation_error_message="A summary version needs its text.",
             ),
+            models.CheckConstraint(
+                condition=dates.range_condition("current_from", datetime=False),
+                name="event_summary_version_in_range",
+                violation_error_message=dates.out_of_range_message(),
+            ),
         ]
 
     def __str__(self):
@@ -212,6 +257,17 @@ class EventRelationKind(models.TextChoices):
     PART_OF = "part_of", "is part of"
     FOLLOWS = "follows", "follows"
     RELATED = "related", "is related to"
+
+
+class EventRelationQuerySet(VisibleQuerySet):
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A link is public when both events are, and its article (if any) is."""
+        return (
+            published_q(f"{prefix}source__")
+            & published_q(f"{prefix}target__")
+            & (Q(**{f"{prefix}article__isnull": True}) | published_q(f"{prefix}article__"))
+        )
 
 
 class EventRelation(TimeStampedModel):
@@ -240,6 +296,8 @@ class EventRelation(TimeStampedModel):
         related_name="+",
         help_text="The article that makes the link, if it is not obvious from the events.",
     )
+
+    objects = EventRelationQuerySet.as_manager()
 
     history = HistoricalRecords()
 

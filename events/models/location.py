@@ -121,34 +121,16 @@ class Location(SluggedModel, PublishableModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from events.reads.places import upward
+
         super().clean()
-        node, seen = self.parent, {self.pk}
-        while node is not None:
-            if node.pk in seen:
-                raise ValidationError({"parent": "This parent would make the hierarchy a loop."})
-            seen.add(node.pk)
-            node = node.parent
-
-    def ancestors(self) -> list["Location"]:
-        """Parents from the nearest up to the country (one query per level; levels are few)."""
-        chain, node, seen = [], self.parent, {self.pk}
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return chain
-
-    def descendant_ids(self) -> set[int]:
-        """Ids of this place and of every place inside it, one query per level."""
-        found, frontier = {self.pk}, {self.pk}
-        while frontier:
-            frontier = set(
-                Location._base_manager.filter(parent_id__in=frontier)
-                .exclude(pk__in=found)
-                .values_list("pk", flat=True)
-            )
-            found |= frontier
-        return found
+        if self.parent_id is None:
+            return
+        if self.pk is not None and (
+            self.parent_id == self.pk
+            or Location._base_manager.filter(pk=self.pk, id__in=upward(self.parent_id)).exists()
+        ):
+            raise ValidationError({"parent": "This parent would make the hierarchy a loop."})
 
 
 class LocationAlias(AliasModel):

@@ -27,8 +27,13 @@ class TombstoneKind(models.TextChoices):
     ARTICLE = "article", "Article"
 
 
+class TombstoneReason(models.TextChoices):
+    DELETED = "deleted", "Deleted"
+    MERGED = "merged", "Merged into another record"
+
+
 class Tombstone(TimeStampedModel):
-    """A once-published object that no longer exists (deleted), as API clients knew it."""
+    """A once-published object that no longer exists (deleted or merged), as clients knew it."""
 
     kind = models.CharField(
         max_length=12, choices=TombstoneKind.choices, help_text="Type of the deleted object."
@@ -39,6 +44,16 @@ class Tombstone(TimeStampedModel):
     )
     deleted_at = models.DateTimeField(
         default=timezone.now, db_index=True, help_text="When the object was deleted."
+    )
+    reason = models.CharField(
+        max_length=8,
+        choices=TombstoneReason.choices,
+        default=TombstoneReason.DELETED,
+        db_default=TombstoneReason.DELETED,
+        help_text="deleted, or merged into another record (merged_into_id).",
+    )
+    merged_into_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="For a merge: the id of the record kept (same kind)."
     )
 
     class Meta:
@@ -53,6 +68,12 @@ class Tombstone(TimeStampedModel):
                 condition=models.Q(kind__in=TombstoneKind.values),
                 name="tombstone_kind_valid",
                 violation_error_message="Unknown kind.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason=TombstoneReason.DELETED, merged_into_id__isnull=True)
+                | models.Q(reason=TombstoneReason.MERGED, merged_into_id__isnull=False),
+                name="tombstone_merged_into_with_merge",
+                violation_error_message="A merged record names the record kept; only it does.",
             ),
         ]
 
@@ -72,14 +93,20 @@ TRACKED = {
 def _record_delete(sender, instance, **kwargs):
     if instance.first_published_at is None:
         return  # never public: clients never saw it, and a draft's existence stays private
+    merged_into = getattr(instance, "_merged_into", None)  # set by events.services.merge
     Tombstone.objects.update_or_create(
         kind=TRACKED[sender],
         object_id=instance.pk,
-        defaults={"slug": getattr(instance, "slug", ""), "deleted_at": timezone.now()},
+        defaults={
+            "slug": getattr(instance, "slug", ""),
+            "deleted_at": timezone.now(),
+            "reason": TombstoneReason.MERGED if merged_into else TombstoneReason.DELETED,
+            "merged_into_id": merged_into.pk if merged_into else None,
+        },
     )
 
 
 for _model in TRACKED:
     post_delete.connect(_record_delete, sender=_model, dispatch_uid=f"tombstone-{_model}")
 
-__all__ = ["Tombstone", "TombstoneKind"]
+__all__ = ["Tombstone", "TombstoneKind", "TombstoneReason"]

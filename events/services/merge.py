@@ -165,6 +165,7 @@ def _merge(*, target, source, user, alias_model, alias_fk: str, kind: str) -> Me
 
     _as_user(source, user)
     source._change_reason = reason
+    source._merged_into = target  # the change feed and the tombstone say where it went
     source.delete()
     return result
 

@@ -20,6 +20,7 @@ from events import gazetteer
 from events.matching import fold
 from events.models import Actor, ActorAlias, ActorKind, Article, Location, LocationAlias
 from events.models.location import LocationKind
+from events.reads.places import EVERY_PLACE, ancestors
 from events.suggest import extract_names
 
 from .articles import article_find_mentions, known_names_matcher, mention_confirm
@@ -89,6 +90,11 @@ def article_suggest_names(*, article: Article) -> list[NameSuggestion]:
         )
         existing = suggestions.setdefault(suggestion.key, suggestion)
         existing.occurrences.append((found.start, found.end))
+        if existing.name.isupper() and not found.name.isupper():
+            # A dateline writes the place in capitals ("SOLINGEN, Germany"): offer the name
+            # as the text writes it elsewhere (the key, folded, stays the same).
+            existing.name, existing.surface = found.name, surface
+            existing.start, existing.end = found.start, found.end
         if existing is suggestion and found.kind == "person" and " " in found.name:
             people.append(suggestion)
     return list(suggestions.values())
@@ -207,8 +213,10 @@ def suggestion_create(
             place=place, user=user, language=language, written=suggestion.surface
         )
     else:
+        # A place inside another keeps its time: Fronhof's clock is Solingen's.
+        zone = parent.timezone if parent is not None else ""
         entity = _save(
-            Location(name=name, kind=location_kind, parent=parent),
+            Location(name=name, kind=location_kind, parent=parent, timezone=zone),
             user,
             f"Created from “{article.headline}”",
         )
@@ -217,12 +225,13 @@ def suggestion_create(
     if suggestion.abbreviation:
         _add_alias(entity, suggestion.abbreviation, language, user, abbreviation=True)
     kind = "actor" if isinstance(entity, Actor) else "location"
+    # A place is confirmed with the places it lies in, as far as the article names them
+    # (creating Solingen from the gazetteer confirms "North Rhine-Westphalia" and "Germany").
+    ids = {entity.pk}
+    if isinstance(entity, Location):
+        ids |= {place.pk for place in ancestors(entity, EVERY_PLACE)}
     candidates = article_find_mentions(article=article)
     keys = [c.key for c in candidates if c.confirmed]
-    new = [
-        c.key
-        for c in candidates
-        if c.kind == kind and c.entity_id == entity.pk and not c.confirmed
-    ]
+    new = [c.key for c in candidates if c.kind == kind and c.entity_id in ids and not c.confirmed]
     mention_confirm(article=article, keys=keys + new, user=user)
     return entity, len(new)

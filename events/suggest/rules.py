@@ -248,6 +248,15 @@ def _org_noun_follows(text: str, end: int) -> bool:
     return bool(following) and bool(ORG_NOUNS_AFTER & {following.group(1), following.group(2)})
 
 
+APPOSITION = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?([\w-]+)")
+
+
+def _venue_apposition_follows(text: str, end: int) -> bool:
+    """ "the Fronhof, a square in the city centre": a name glossed as a venue is a place."""
+    match = APPOSITION.match(text, end)
+    return bool(match) and match.group(1).casefold() in VENUE_HEADS
+
+
 def _places_in_title(text: str, spans: list[tuple[int, int]]) -> list[ExtractedName]:
     """Places named in an office ("North Rhine-Westphalia Interior Minister", "NRW-Innen…")."""
     words = [text[s:e] for s, e in spans]
@@ -322,8 +331,12 @@ def extract_rules(text: str, language: str) -> list[ExtractedName]:
             names.append(ExtractedName("organisation", start, end, phrase, abbreviation))
         elif single and _org_noun_follows(text, end):
             names.append(ExtractedName("organisation", start, end, phrase))
+        elif single and _venue_apposition_follows(text, end):
+            names.append(ExtractedName("place", start, end, phrase))
         elif single:
             pending_single.append((start, end, starts_sentence))
+        elif any(c.isdigit() for c in phrase):
+            continue  # a dateline ("Aug 24 - A man…") joins words across its numbers
         elif 2 <= len(words) <= 4 and not (every_noun and starts_sentence):
             names.append(ExtractedName("person", start, end, phrase))
             surnames.add(words[-1])

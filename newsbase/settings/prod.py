@@ -18,7 +18,9 @@ DEBUG = env_bool("DEBUG", False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30)
+# Issue 12: a year by default (at least six months, as the HSTS preload list asks); the
+# preload opt-in stays off.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
@@ -27,4 +29,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Issue 2 (deployment): load balancers and container health checks probe /healthz over
 # plain HTTP from inside the network; answer them instead of redirecting to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]

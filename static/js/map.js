@@ -39,7 +39,11 @@
       link.textContent = p.label;
       var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.label, alt: p.label });
       marker.bindPopup(link);
-      marker.bindTooltip(p.label, { permanent: points.length === 1, direction: "right" });
+      // Leaflet reads a string given to bindTooltip/bindPopup as HTML: every label goes in
+      // as a text node inside an element, so a place's name can never become markup.
+      var tip = document.createElement("span");
+      tip.textContent = p.label;
+      marker.bindTooltip(tip, { permanent: points.length === 1, direction: "right" });
       marker.addTo(map);
       latlngs.push([p.lat, p.lon]);
     });

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from events import models as m
@@ -51,7 +52,18 @@ def build_cast(n: int = 0) -> dict:
     redirect = m.SlugRedirect.objects.create(
         kind=m.SlugRedirect.Kind.ACTOR, old_slug=f"isis-{n}", new_slug=actor.slug
     )
+    proposal = m.Proposal.objects.create(
+        content_type=ContentType.objects.get_for_model(m.Actor),
+        object_id=actor.pk,
+        kind=m.ProposalKind.ALIAS,
+        changes={"name": f"ISIS {n}", "language": "en"},
+        reason="Used in the report.",
+    )
+    owner = get_user_model().objects.get_or_create(username=f"integrator-{n}")[0]
+    webhook = m.Webhook.objects.create(owner=owner, url=f"https://client.example.org/hook/{n}")
     return {
+        "webhook": webhook,
+        "proposal": proposal,
         "location": location,
         "locationalias": location.aliases.get(),
         "actor": actor,

@@ -7,9 +7,10 @@ from django.urls import reverse
 from events import models as m
 from tests.admin.cast import build_cast
 
-# The API's tombstones are a log written on delete, the record loader's fingerprints are
-# written by the loader: registered read-only, so not "editable".
-READ_ONLY = {"tombstone", "loadedrow"}
+# The API's tombstones are a log written on delete, the change feed's log is written with
+# every change, the record loader's fingerprints are written by the loader, webhook
+# deliveries by the webhook worker: registered read-only, so not "editable".
+READ_ONLY = {"tombstone", "loadedrow", "change", "webhookdelivery"}
 EVENTS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "events"]
 MODEL_NAMES = sorted(
     model._meta.model_name for model in EVENTS_MODELS if model._meta.model_name not in READ_ONLY
@@ -44,6 +45,20 @@ def test_tombstones_are_viewable_but_never_editable(admin_client):
 
 
 @pytest.mark.django_db
+def test_the_change_log_is_viewable_but_never_editable(admin_client):
+    from events.models import Change
+    from tests.factories import ActorFactory
+
+    actor = ActorFactory()
+    change = Change.objects.filter(kind="actor", object_id=actor.pk).last()
+    assert admin_client.get(reverse("admin:events_change_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:events_change_add")).status_code == 403
+    page = admin_client.get(reverse("admin:events_change_change", args=[change.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_changelist_add_change_history_pages(admin_client, name):
     cast = build_cast()
@@ -53,7 +68,7 @@ def test_changelist_add_change_history_pages(admin_client, name):
     response = admin_client.get(reverse(f"{base}_changelist"), {"q": str(obj)[:6]})
     assert response.status_code == 200
     add = admin_client.get(reverse(f"{base}_add"))
-    assert add.status_code == (403 if name == "correction" else 200)
+    assert add.status_code == (403 if name in ("correction", "proposal") else 200)
     change = admin_client.get(reverse(f"{base}_change", args=[obj.pk]))
     assert change.status_code == 200
     history = admin_client.get(reverse(f"{base}_history", args=[obj.pk]))

@@ -86,7 +86,14 @@ def test_a_failing_inline_leaves_the_parent_unchanged(editor_client):
 
 EMPTY_EVENT_INLINES = {
     f"{p}-{k}": v
-    for p in ("participations", "claims", "claims-2", "children", "relations_out")
+    for p in (
+        "participations",
+        "claims",
+        "claims-2",
+        "children",
+        "relations_out",
+        "summary_versions",
+    )
     for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
 }
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Actor, ActorAlias, Location, LocationAlias, Mention
+from events.reads.places import EVERY_PLACE, ancestors
 from events.services import article_ingest
 
 SOLINGEN = (
@@ -83,7 +84,7 @@ def test_a_place_is_created_with_its_parent_chain_from_the_gazetteer(editor_clie
         str(m) for m in response.context["messages"]
     ]
     solingen = Location.objects.get(name="Solingen")
-    assert [(p.name, p.kind) for p in [solingen, *solingen.ancestors()]] == [
+    assert [(p.name, p.kind) for p in [solingen, *ancestors(solingen, EVERY_PLACE)]] == [
         ("Solingen", "city"),
         ("North Rhine-Westphalia", "region"),
         ("Germany", "country"),
@@ -164,3 +165,19 @@ def test_a_participation_passage_must_stand_in_its_source(article):
         participation.full_clean()
     participation.passage = "police said"
     participation.full_clean()  # a passage that stands in the text passes
+
+
+@pytest.mark.django_db
+def test_a_dateline_gives_the_name_as_written_elsewhere_and_no_person():
+    article = article_ingest(
+        raw_text="SOLINGEN, Germany, Aug 24 - A man stabbed people at the Fronhof, a square "
+        "in Solingen, police said.",
+        headline="Dateline",
+        language="en",
+    )
+    from events.services.suggestions import article_suggest_names
+
+    names = {(s.kind, s.name) for s in article_suggest_names(article=article)}
+    assert ("place", "Solingen") in names  # not the dateline's SOLINGEN
+    assert ("place", "Fronhof") in names  # glossed as a square: a place
+    assert not [name for kind, name in names if kind == "person"]  # not "Aug 24 - A"

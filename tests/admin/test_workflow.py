@@ -115,7 +115,7 @@ def test_withdrawal_needs_a_public_note_and_writes_a_correction(publisher_client
         publisher,
     )
     # Readers no longer see it.
-    assert not Claim.objects.published().filter(pk=claim.pk).exists()
+    assert not Claim.objects.public().filter(pk=claim.pk).exists()
 
 
 @pytest.mark.django_db
@@ -135,6 +135,10 @@ def test_changing_published_content_needs_a_note_and_is_logged_as_a_correction(
     claim.refresh_from_db()
     assert (claim.text, claim.public_note) == ("Killed: 133.", note)
     assert corrections_of(claim).get().kind == CorrectionKind.CORRECTION
+    # One correction, one history row, and it says why.
+    last, before = claim.history.all()[:2]
+    assert last.history_change_reason == f"Corrected: {note}"
+    assert before.text == "Killed: 130."
 
 
 @pytest.mark.django_db
@@ -169,6 +173,27 @@ def test_inline_change_to_published_event_needs_a_note(publisher_client):
     participation.refresh_from_db()
     assert participation.note == ""
 
+    data["correction_note"] = "Added who said so."
+    assert publisher_client.post(url, data).status_code == 302
+    participation.refresh_from_db()
+    assert participation.note == "According to the FSB."
+    assert corrections_of(event).get().note == "Added who said so."
+    assert [h.history_change_reason for h in event.history.all()[:2]] == [
+        "Corrected: Added who said so.",
+        None,  # the factory's creation
+    ]
+
+
+@pytest.mark.django_db
+def test_a_link_row_of_published_content_changes_with_a_note(publisher_client):
+    event = f.EventFactory(status=Status.PUBLISHED)
+    participation = f.ParticipationFactory(event=event, note="")
+    url = reverse("admin:events_participation_change", args=[participation.pk])
+    data = form_data(publisher_client.get(url))
+    data["note"] = "According to the FSB."
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "readers will see a correction note" in errors_of(response)
     data["correction_note"] = "Added who said so."
     assert publisher_client.post(url, data).status_code == 302
     participation.refresh_from_db()
@@ -241,3 +266,29 @@ def test_editors_cannot_change_the_links_of_published_content(editor_client, pub
     assert response.status_code == 200
     assert "only publishers change what it says" in errors_of(response)
     assert claim.sources.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_editor_deletes_their_own_never_published_draft_only(editor_client, editor):
+    url = reverse("admin:events_actor_add")
+    page = editor_client.get(url)
+    data = form_data(page)
+    data.update(name="Mistaken actor", kind="person", status="draft")
+    for prefix in ("aliases", "affiliations"):
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+    assert editor_client.post(url, data).status_code == 302
+    from events.models import Actor
+
+    mine = Actor.objects.get(name="Mistaken actor")
+    someone_elses = f.ActorFactory(status=Status.DRAFT)
+    once_published = f.ActorFactory(status=Status.PUBLISHED)
+    once_published.status = Status.DRAFT
+    once_published.save()  # taken back to draft: it was public once
+
+    delete = reverse("admin:events_actor_delete", args=[mine.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Actor.objects.filter(pk=mine.pk).exists()
+    for other in (someone_elses, once_published):
+        url = reverse("admin:events_actor_delete", args=[other.pk])
+        assert editor_client.post(url, {"post": "yes"}).status_code == 403
+        assert Actor.objects.filter(pk=other.pk).exists()

@@ -1,4 +1,7 @@
-"""Fixtures for the API tests: a real DRF client, an editor with a token, URL helpers."""
+"""Fixtures for the API tests: a real DRF client, an editor with a token, URL helpers.
+
+Both clients check every response against the OpenAPI document (tests/api/contract.py).
+"""
 
 from urllib.parse import urlencode
 
@@ -6,7 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+
+from .contract import ContractClient
 
 
 def api_url(name: str, *, params: dict | None = None, **kwargs) -> str:
@@ -16,7 +20,7 @@ def api_url(name: str, *, params: dict | None = None, **kwargs) -> str:
 
 @pytest.fixture
 def api():
-    return APIClient()
+    return ContractClient()
 
 
 @pytest.fixture
@@ -28,7 +32,7 @@ def editor(db):
 
 @pytest.fixture
 def editor_api(editor):
-    client = APIClient()
+    client = ContractClient()
     token = Token.objects.create(user=editor)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

@@ -1,6 +1,7 @@
 """Anonymous clients see published objects only, everywhere; editors with a token see drafts."""
 
 import pytest
+from django.urls import reverse
 
 from events.models import Actor, Claim, Event, Location, Status
 from tests.factories import (
@@ -158,3 +159,16 @@ def test_bad_token_is_401_and_writes_are_refused(api, crocus):
     assert Event.objects.filter(title="x").count() == 0
     assert_error(api.delete(api_url("event-detail", slug=ATTACK)), 405)
     assert Event.objects.filter(slug=ATTACK).exists()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "trace"])
+def test_unsupported_method_is_405_before_the_query_is_checked(api, crocus, method):
+    """A method the endpoint does not answer is a 405 naming the allowed ones, even when
+    the query string would be refused (schemathesis' ST204 sent TRACE with a full query)."""
+    url = api_url("event-list", params={"ordering": "start", "unknown": "1", "format": "nope"})
+    response = api.generic(method.upper(), url)
+    body = assert_error(response, 405)
+    assert "GET" in response["Allow"]
+    assert body["code"] == "method_not_allowed"
+    detail_url = reverse("api:export-file", kwargs={"name": "0", "file": "0"}) + "?format=gz"
+    assert_error(api.generic(method.upper(), detail_url), 405)

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 
-from events.models import Claim, Metric, figure_series
+from events.models import Claim, Event, Metric, figure_series
+from events.reads.as_of import AsOf
+from tests.test_chronology import python_order
 
 from .conftest import api_url, assert_error
 
@@ -17,11 +19,27 @@ def slugs(response):
     return [e["slug"] for e in response.json()["results"]]
 
 
-def test_list_default_order_is_newest_first(api, crocus):
-    data = api.get(api_url("event-list")).json()
-    starts = [e["start"] for e in data["results"]]
-    assert starts == sorted(starts, reverse=True)
-    assert ATTACK in [e["slug"] for e in data["results"]]
+def walk(api, params) -> list[str]:
+    """Every slug of the list, following its ``next`` links."""
+    seen, url = [], api_url("event-list", params=params)
+    while url:
+        response = api.get(url)
+        seen += slugs(response)
+        url = response.json()["next"]
+    return seen
+
+
+@pytest.mark.parametrize("page_size", [2, 100])
+def test_list_default_order_is_newest_first_in_reading_order(api, crocus, page_size):
+    """Newest first as a reader expects (events.chronology): the day-precision events that
+    followed the attack that day come before it, not at their midnight, on every page."""
+    newest = walk(api, {"page_size": page_size})
+    assert newest == python_order(list(Event.objects.public()))
+    for later in ("islamic-state-claims-crocus-attack", "crocus-gunmen-detained"):
+        assert newest.index(later) < newest.index(ATTACK)
+    # ordering=start is the same reading order, oldest first; -start is the default
+    assert walk(api, {"page_size": page_size, "ordering": "start"}) == newest[::-1]
+    assert walk(api, {"page_size": page_size, "ordering": "-start"}) == newest
 
 
 def test_location_filter_includes_places_inside(api, crocus):
@@ -121,7 +139,7 @@ def test_as_of_23_march_death_toll_is_133(api, crocus):
     assert all(c["made_at"] < "2024-03-24" for c in data["claims"])
     assert "crocus-verdict-2026-03-12" not in [e["slug"] for e in data["sub_events"]]
     # The same answer the model layer gives.
-    claims = Claim.objects.filter(event=crocus).known_on(dt.date(2024, 3, 23), tz=crocus.tzinfo)
+    claims = AsOf(dt.date(2024, 3, 23), crocus.tzinfo).claims(Claim.objects.filter(event=crocus))
     assert figure_series(list(claims))[Metric.KILLED]["best"].figure_value == 133
 
 
@@ -146,9 +164,11 @@ def test_fields_and_omit_nested(api, crocus):
     )
     data = api.get(url).json()
     assert set(data) == {"slug", "location", "claims"}
-    assert set(data["location"]) == {"name", "ancestors"}
+    # each object keeps its identity (id or slug) whatever the selection: the schema requires it
+    assert set(data["location"]) == {"slug", "name", "ancestors"}
     assert data["location"]["ancestors"][0] == {"slug": "krasnogorsk"}
-    assert all(set(c) == {"speaker"} and set(c["speaker"]) == {"name"} for c in data["claims"])
+    assert all(set(c) == {"id", "speaker"} for c in data["claims"])
+    assert all(set(c["speaker"]) == {"slug", "name"} for c in data["claims"])
 
     data = api.get(
         api_url("event-detail", slug=ATTACK, params={"omit": "claims,figures.series,summary"})
@@ -166,6 +186,14 @@ def test_fields_and_omit_nested(api, crocus):
     )
     assert "location.nope" in body["errors"]["fields"][0]
     assert_error(api.get(api_url("event-list", params={"omit": "claims"})), 400, "omit")
+    omitted = assert_error(
+        api.get(api_url("event-detail", slug=ATTACK, params={"omit": "location.slug"})),
+        400,
+        "omit",
+    )
+    assert omitted["errors"]["omit"] == [
+        "“location.slug” identifies the object: it is always given."
+    ]
 
 
 def test_unknown_event_is_a_404_in_the_error_shape(api, crocus):

@@ -167,7 +167,7 @@ def test_events_as_geojson_with_field_selection(api, crocus):
     assert response["Content-Type"] == "application/geo+json"
     [feature] = response.json()["features"]
     assert feature["geometry"]["coordinates"] == [37.39028, 55.82583]
-    assert feature["properties"] == {"title": "Crocus City Hall attack"}
+    assert feature["properties"] == {"slug": ATTACK, "title": "Crocus City Hall attack"}
     detail = api.get(api_url("event-detail", slug=ATTACK), HTTP_ACCEPT="application/geo+json")
     assert detail.json()["geometry"]["coordinates"] == [37.39028, 55.82583]
     # Errors stay plain JSON; other resources do not offer GeoJSON.

@@ -118,3 +118,81 @@ def test_docs_pages_load_only_our_own_static_files(api, name):
         assert "<script>" not in html
         init = re.search(r'<script src="([^"]+swagger-ui[^"]*\.js[^"]*)"', html)
         assert init
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def test_nullable_stands_only_beside_a_type(api):
+    """OpenAPI 3.0 reads ``nullable`` only next to ``type``: beside ``allOf``/``oneOf`` alone a
+    strict validator ignores it and rejects every null (openapi-core did, issue 15)."""
+    document = api.get(api_url("schema"), {"format": "json"}).json()
+    nullable = [n for n in _nodes(document) if n.get("nullable")]
+    assert nullable  # the document does have nullable values (figure, location, url…)
+    assert all("type" in n for n in nullable), [n for n in nullable if "type" not in n]
+    figure = document["components"]["schemas"]["ClaimDetail"]["properties"]["figure"]
+    assert figure["oneOf"][0] == {"$ref": "#/components/schemas/Figure"}
+    assert figure["oneOf"][1]["enum"] == [None]
+
+
+@pytest.mark.parametrize(
+    "component, field, blank_too",
+    [("ActorDetail", "website", False), ("ArticleDetail", "url", True)],
+)
+def test_a_blank_or_a_value_matches_exactly_one_branch(api, component, field, blank_too):
+    from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+    document = api.get(api_url("schema"), {"format": "json"}).json()
+    schema = document["components"]["schemas"][component]["properties"][field]
+    validator = OAS30Validator(schema, format_checker=oas30_format_checker)
+    for value in ["", "https://example.org/report", *([None] if blank_too else [])]:
+        assert list(validator.iter_errors(value)) == [], value
+    assert list(validator.iter_errors(5))  # and it does reject what is neither
+
+
+def test_identity_is_required_and_pages_say_what_they_always_have(api):
+    schemas = api.get(api_url("schema"), {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["EventDetail"]["required"] == ["slug"]
+    assert schemas["ClaimDetail"]["required"] == ["id"]
+    assert schemas["ActorRef"]["required"] == ["slug"]
+    assert set(schemas["PaginatedEventListList"]["required"]) == {
+        "next",
+        "previous",
+        "next_cursor",
+        "previous_cursor",
+        "results",
+    }
+    assert {"cursor", "has_more", "next", "results"} <= set(schemas["ChangeFeed"]["required"])
+    assert set(schemas["Error"]["required"]) == {"status", "code", "detail", "errors"}
+
+
+def test_the_contract_check_rejects_a_response_the_document_does_not_allow(crocus):
+    """tests/api/contract.py fails a test on a response that breaks the schema: here a real
+    claim whose figure is made a string, and an actor without its slug."""
+    import json
+
+    from rest_framework.test import APIClient
+
+    from .contract import check
+
+    claim = APIClient().get(api_url("claim-list", params={"page_size": 1}))
+    check(claim)  # as served: valid
+    body = claim.json()
+    body["results"][0]["figure"] = "forty"
+    claim.content = json.dumps(body).encode()
+    with pytest.raises(AssertionError, match="does not match the OpenAPI document"):
+        check(claim)
+    actor = APIClient().get(api_url("actor-detail", slug="islamic-state"))
+    check(actor)
+    body = actor.json()
+    del body["slug"]
+    actor.content = json.dumps(body).encode()
+    with pytest.raises(AssertionError, match="slug"):
+        check(actor)

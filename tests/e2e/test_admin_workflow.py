@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from events.models import (
     Actor,
@@ -102,7 +103,9 @@ def test_editor_to_publisher_to_reader(browser, live_server, newsroom, request, 
 
         # Quote: select the passage in the cleaned text, as an editor would with the mouse.
         page.click("#quote-link")
-        page.wait_for_selector("#clean-text")
+        # Wait for the script that captures the selection, not only for the text: under
+        # load the text is on screen before the deferred script has bound its listeners.
+        page.wait_for_selector("#clean-text[data-ready=true]")
         page.evaluate(
             """(passage) => {
                 const node = document.getElementById("clean-text").firstChild;
@@ -118,14 +121,14 @@ def test_editor_to_publisher_to_reader(browser, live_server, newsroom, request, 
             }""",
             PASSAGE,
         )
-        assert page.input_value("#id_passage") == PASSAGE
-        assert page.input_value("#id_start") != ""
+        expect(page.locator("#id_passage")).to_have_value(PASSAGE)
+        expect(page.locator("#id_start")).not_to_have_value("")
         page.select_option("#id_speaker", str(newsroom["zelensky"].pk))
         page.click("#quote-form input[type=submit]")
         page.wait_for_url(re.compile(r".*/admin/events/claim/add/.*"))
 
         # The claim form arrives with speaker and source filled in; link it to the attack.
-        assert page.input_value("#id_sources-0-passage") == PASSAGE
+        expect(page.locator("#id_sources-0-passage")).to_have_value(PASSAGE)
         page.select_option("#id_kind", "denial")
         page.select_option("#id_mode", "quote")
         page.click(".field-event .select2-selection")
@@ -134,7 +137,7 @@ def test_editor_to_publisher_to_reader(browser, live_server, newsroom, request, 
         exact = re.compile("^" + re.escape(title) + "$")
         page.locator(".select2-results__option", has_text=exact).first.click()
         page.fill("#id_made_at_0", "2024-03-23")
-        page.fill("#id_made_at_1", "12:00:00")
+        page.fill("#id_made_at_1", "12:00")
         page.click("input[name=_save]")
         page.wait_for_url(re.compile(r".*/admin/events/claim/$"))
 

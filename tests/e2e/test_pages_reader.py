@@ -4,6 +4,7 @@ Every page is opened with listeners for console errors, uncaught exceptions, fai
 requests and Content Security Policy violations; any of them fails the test.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,9 @@ def test_crocus_event_page(watched, crocus, artifacts_dir):
     items = page.locator("#timeline li.timeline-item")
     assert items.count() >= 6
     assert "mourning" in page.locator("#timeline").inner_text()
-    assert page.locator("#claims article.claim").count() >= 10
+    # Each claim once: the competing claims side by side, the rest grouped by kind.
+    shown = page.locator("#contradictions article.claim, #claims article.claim").count()
+    assert shown == crocus.claims.filter(status="published").exclude(kind="figure").count()
     # Contradicting claims side by side on a wide screen.
     left, right = page.locator(".standoff").first.locator(".side").all()[:2]
     lbox, rbox = left.bounding_box(), right.bounding_box()
@@ -119,7 +122,61 @@ def test_crocus_event_page(watched, crocus, artifacts_dir):
     assert_no_horizontal_scroll(page)
     lbox, rbox = left.bounding_box(), right.bounding_box()
     assert rbox["y"] > lbox["y"]  # stacked on a phone
+    # Every column of the figures table is shown on a phone (the chart's text and dates:
+    # test_chart_points_are_dated_and_readable_on_a_phone).
+    cells = page.locator("#figure-killed ~ .table-scroll table tr.best td")
+    assert cells.count() == 5 and all(cell.is_visible() for cell in cells.all())
+    assert cells.last.bounding_box()["x"] + cells.last.bounding_box()["width"] <= PHONE["width"]
     page.screenshot(path=str(artifacts_dir / "crocus-event-phone.png"), full_page=True)
+    watched.assert_clean()
+
+
+SMALL_PHONE = {"width": 375, "height": 812}
+
+# The size a reader sees each piece of text at: an SVG's text scaled as its drawing is.
+RENDERED_FONT_SIZES = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.getClientRects().length && el.textContent.trim())
+  .map((el) => {
+    const svg = el.ownerSVGElement;
+    const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+    return parseFloat(getComputedStyle(el).fontSize) * scale;
+  })"""
+
+
+def test_chart_points_are_dated_and_readable_on_a_phone(watched, crocus):
+    """At 375 px, each point of each chart has its date (and its time, where known) in text
+    shown beside the chart, no hovering needed, and no text of the chart or of its table is
+    smaller than 11 px."""
+    watched.page.set_viewport_size(SMALL_PHONE)
+    page = watched.open(crocus.get_absolute_url()).page
+    charts = page.locator("svg.figure-chart")
+    assert charts.count() >= 2
+    for chart in charts.all():
+        chart_id = chart.get_attribute("id")
+        table = page.locator(f"#{chart_id}").locator(
+            "xpath=ancestor::section[contains(@class, 'figure')]//table"
+        )
+        points = page.locator(f"#{chart_id} g.datum")
+        titles = [t.text_content() for t in page.locator(f"#{chart_id} g.datum title").all()]
+        dates = table.locator("td[data-label='As of'] time")
+        assert dates.count() == points.count() > 1, chart_id
+        for when in dates.all():
+            assert when.is_visible(), chart_id
+            box = when.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= SMALL_PHONE["width"], chart_id
+        shown = [d.inner_text() for d in dates.all()]
+        # The hover titles hold nothing the visible dates do not: each point's date and time.
+        for title in titles:
+            when = title.split(" as of ", 1)[1].split(" — ", 1)[0]
+            assert when in shown, (chart_id, when, shown)
+        assert any(re.search(r"\d\d:\d\d", d) for d in shown), chart_id
+        sizes = page.evaluate(RENDERED_FONT_SIZES, f"#{chart_id} text")
+        sizes += table.locator("td, caption").evaluate_all(
+            "(cells) => cells.map((c) => parseFloat(getComputedStyle(c).fontSize))"
+        )
+        assert sizes and min(sizes) >= 11, (chart_id, min(sizes))
+    assert_no_horizontal_scroll(page)
+    watched.assert_accessible()
     watched.assert_clean()
 
 
@@ -146,8 +203,20 @@ def test_chart_and_page_work_without_javascript(browser, live_server, crocus):
 @pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
 def test_every_page_type_loads_cleanly(watched, crocus, width):
     watched.page.set_viewport_size({"width": width, "height": 900})
-    claim = Claim.objects.published().filter(event=crocus, kind=ClaimKind.DENIAL).first()
-    report = Article.objects.published().exclude(raw_text="").first()
+    claim = Claim.objects.public().filter(event=crocus, kind=ClaimKind.DENIAL).first()
+    report = Article.objects.public().exclude(raw_text="").first()
+    # A confirmed mention, made before the first visit: public pages carry max-age, so a
+    # browser that saw the article before the mention existed may show it again unchanged.
+    putin = Actor.objects.get(slug="vladimir-putin")
+    start = report.clean_text.index("Vladimir Putin")
+    Mention.objects.create(
+        article=report,
+        actor=putin,
+        start_offset=start,
+        end_offset=start + 14,
+        surface="Vladimir Putin",
+        confirmed=True,
+    )
     pages = {
         reverse("events:home"): "h1",
         reverse("events:event-list"): ".event-list li",
@@ -169,16 +238,6 @@ def test_every_page_type_loads_cleanly(watched, crocus, width):
     page.wait_for_selector("#location-map[data-ready=true]")
     assert page.locator("#location-map .leaflet-marker-icon").first.is_visible()
     # Article page: a confirmed mention is a link to its page, and following it works.
-    putin = Actor.objects.get(slug="vladimir-putin")
-    start = report.clean_text.index("Vladimir Putin")
-    Mention.objects.create(
-        article=report,
-        actor=putin,
-        start_offset=start,
-        end_offset=start + 14,
-        surface="Vladimir Putin",
-        confirmed=True,
-    )
     page = watched.open(report.get_absolute_url()).page
     link = page.locator(".article-text a.mention", has_text="Vladimir Putin")
     assert link.get_attribute("href") == putin.get_absolute_url()

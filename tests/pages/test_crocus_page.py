@@ -45,7 +45,9 @@ def test_crocus_page_today(client, crocus):
 
 def test_crocus_page_query_count(client, crocus, django_assert_max_num_queries):
     client.get(crocus.get_absolute_url())
+    # 1 event + 9 prefetches + corrections + 1 recursive query for the place's ancestors.
     with django_assert_max_num_queries(12):
         client.get(crocus.get_absolute_url())
+    # as_of adds the summary versions (the day ends in the zone of the event already fetched).
     with django_assert_max_num_queries(13):
         client.get(crocus.get_absolute_url(), {"as_of": "2024-03-23"})

@@ -71,7 +71,10 @@ def test_article_page_links_confirmed_mentions_and_escapes_text(client, story):
     assert "Advertisment" not in html.split('class="article-text"')[1].split("</section>")[0]
     assert story.accusation.text[:20] in html  # claims sourced from it
     (data,) = json_ld(response)
-    assert data["@type"] == "NewsArticle" and data["datePublished"] == "2024-03-23"
+    # Our page about the report is ours; the report is the outlet's, at its own address.
+    assert data["@type"] == "WebPage" and data["publisher"]["name"] == "newsbase"
+    assert data["mainEntity"]["datePublished"] == "2024-03-23"
+    assert data["mainEntity"]["headline"] == story.report.headline
     assert_heading_order(response)
     # Text is escaped; an unconfirmed mention is not linked.
     nasty = f.ArticleFactory(raw_text="<b>Bold</b> & <script>alert(1)</script> Krasnotest here.")
@@ -98,7 +101,8 @@ def test_claim_page_sources_and_contradictions(client, story):
     assert story.zelensky.name in html  # about
     (data,) = json_ld(response)
     assert data["@type"] == "Claim" and data["author"]["name"] == story.putin.name
-    assert data["appearance"][0]["@type"] == "NewsArticle"
+    assert data["appearance"][0]["@type"] in {"NewsArticle", "CreativeWork"}
+    assert data["mainEntityOfPage"]["publisher"]["name"] == "newsbase"
     assert_heading_order(response)
     draft = m.Claim.objects.get(text="Draft claim words")
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -143,9 +147,10 @@ def test_sitemap_and_robots(client, story):
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
 
 
-def test_healthz_checks_the_database(client, db):
+def test_healthz_checks_the_database_and_the_cache(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_404_is_a_page_with_one_heading(client, db):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query):
-    return set(search_queryset(Event.objects.published(), query).values_list("slug", flat=True))
+    return set(search_queryset(Event.objects.public(), query).values_list("slug", flat=True))
 
 
 def test_a_draft_participant_does_not_make_a_published_event_findable(crocus):

@@ -86,10 +86,12 @@ def test_an_accented_name_is_found_without_its_accents(db):
     assert actor in Actor.objects.search("shoigu")
 
 
-@pytest.mark.postgres(reason="misspellings are matched with pg_trgm")
 @pytest.mark.parametrize(
     ("query", "slug"),
     [
+        ("Zelenski", "volodymyr-zelensky"),
+        ("Зеленский", "volodymyr-zelensky"),
+        ("Krasnogrsk", "krasnogorsk"),
         ("Zelenskiy", "volodymyr-zelensky"),
         ("Zelenskyi", "volodymyr-zelensky"),
         ("Krasnogorks", "krasnogorsk"),
@@ -101,7 +103,6 @@ def test_misspellings_and_transliterations_find_names(record, query, slug):
     assert slug in found
 
 
-@pytest.mark.postgres(reason="misspellings are matched with pg_trgm")
 def test_a_misspelt_place_finds_the_events_there(record):
     assert record.attack in Event.objects.search("Krasnogorks")
     hits = search_site("Zelenskiy").hits
@@ -284,7 +285,7 @@ def test_drafts_never_appear_for_the_public(record, staff):
     shown = [h.obj for hits in public.hits.values() for h in hits]
     assert record.attack in shown
     assert not {draft_event, draft_actor, draft_claim} & set(shown)
-    assert draft_event not in Event.objects.published().search("Crocus")
+    assert draft_event not in Event.objects.public().search("Crocus")
     for_staff = search_site("Crocus", user=staff)
     shown = [h.obj for hits in for_staff.hits.values() for h in hits]
     assert {draft_event, draft_actor, draft_claim} <= set(shown)
@@ -319,10 +320,13 @@ def _add_crocus_rows(record, start, count):
 
 def test_search_site_query_count_is_constant(record, django_assert_num_queries):
     _add_crocus_rows(record, 0, 1)
-    with django_assert_num_queries(7):  # five kinds, aliases of actors and of places
+    # Five kinds, aliases of actors and of places; on SQLite one more: the names close to
+    # the query (rapidfuzz, once for all kinds).
+    expected = 7 if connection.vendor == "postgresql" else 8
+    with django_assert_num_queries(expected):
         search_site("Crocus")
     _add_crocus_rows(record, 1, 15)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(expected):
         results = search_site("Crocus")
     assert all(len(hits) >= 16 for hits in results.hits.values())
 
@@ -334,17 +338,15 @@ def test_search_queryset_keeps_the_callers_filters(record):
     assert other not in attacks
 
 
-# --- Ranking (PostgreSQL) ------------------------------------------------------------------
+# --- Ranking --------------------------------------------------------------------------------
 
 
-@pytest.mark.postgres(reason="ranking uses ts_rank and trigram similarity")
 def test_a_name_ranks_above_a_passing_mention(db):
     mention = ActorFactory(name="Hotel Owner", description="Owns a hotel near the Quasar hall.")
     named = ActorFactory(name="Quasar Group")
     assert list(Actor.objects.search("Quasar"))[:2] == [named, mention]
 
 
-@pytest.mark.postgres(reason="ranking uses ts_rank and trigram similarity")
 def test_title_ranks_above_summary(db):
     in_summary = EventFactory(title="Fire at a market", summary="Later called the Juliet fire.")
     in_title = EventFactory(title="Juliet fire", summary="A fire.")

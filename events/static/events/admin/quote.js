@@ -24,4 +24,12 @@ document.addEventListener("DOMContentLoaded", () => {
   text.addEventListener("mouseup", capture);
   text.addEventListener("keyup", capture);
   passage.addEventListener("input", () => { start.value = ""; end.value = ""; });
+  const kind = document.getElementById("id_kind");
+  const figure = document.getElementById("quote-figure");
+  if (kind && figure) {
+    const sync = () => { figure.style.display = kind.value === "figure" ? "" : "none"; };
+    kind.addEventListener("change", sync);
+    sync();
+  }
+  text.dataset.ready = "true"; // a selection made from now on is captured (tests wait for it)
 });

@@ -1,0 +1,85 @@
+"""Actors: aliases, links to other actors, and where to find their events and claims."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import (
+    Actor,
+)
+
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer, Serializer, list_link
+from .refs import ActorRefSerializer
+
+
+# --- actors -------------------------------------------------------------------------------
+class AliasSerializer(Serializer):
+    name = serializers.CharField()
+    language = serializers.CharField()
+    script = serializers.CharField()
+
+
+class ActorAliasSerializer(AliasSerializer):
+    is_abbreviation = serializers.BooleanField()
+
+
+class ActorListSerializer(ModelSerializer):
+    url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
+    html_url = HtmlUrlField()
+    aliases = ActorAliasSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "aliases",
+            "wikidata_qid",
+            "website",
+            *WORKFLOW_FIELDS,
+        ]
+
+
+class AffiliationSerializer(Serializer):
+    kind = serializers.CharField(help_text="branch_of, member_of, leader_of, …")
+    kind_label = serializers.CharField(source="get_kind_display")
+    organisation = ActorRefSerializer(read_only=True)
+    title = serializers.CharField()
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+
+
+class AffiliatedSerializer(AffiliationSerializer):
+    organisation = None
+    actor = ActorRefSerializer(read_only=True)
+
+
+class ActorDetailSerializer(ActorListSerializer):
+    affiliations = AffiliationSerializer(many=True, read_only=True)
+    affiliated = AffiliatedSerializer(many=True, read_only=True)
+    events_url = serializers.SerializerMethodField()
+    claims_url = serializers.SerializerMethodField()
+
+    class Meta(ActorListSerializer.Meta):
+        fields = [
+            *ActorListSerializer.Meta.fields,
+            "affiliations",
+            "affiliated",
+            "events_url",
+            "claims_url",
+        ]
+
+    def _list_url(self, name, **params):
+        return list_link(self.context.get("request"), name, **params)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_events_url(self, obj):
+        return self._list_url("api:event-list", actor=obj.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_claims_url(self, obj):
+        return self._list_url("api:claim-list", speaker=obj.slug)

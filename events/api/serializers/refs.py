@@ -1,0 +1,64 @@
+"""Nested references: the short form of an object inside another one."""
+
+from rest_framework import serializers
+
+from events.models import (
+    Actor,
+    Article,
+    Claim,
+    Event,
+    Location,
+)
+
+from .base import ApiLink, ModelSerializer, VisibleOnlyMixin
+
+
+# --- nested references --------------------------------------------------------------------
+class LocationRefSerializer(VisibleOnlyMixin, ModelSerializer):
+    url = ApiLink(view_name="api:location-detail", lookup_field="slug")
+
+    class Meta:
+        model = Location
+        fields = ["url", "slug", "name", "kind", "latitude", "longitude"]
+
+
+class ActorRefSerializer(VisibleOnlyMixin, ModelSerializer):
+    url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
+
+    class Meta:
+        model = Actor
+        fields = ["url", "slug", "name", "kind"]
+
+
+class EventRefSerializer(VisibleOnlyMixin, ModelSerializer):
+    url = ApiLink(view_name="api:event-detail", lookup_field="slug")
+    type = serializers.CharField(source="event_type", help_text="Kind of event.")
+
+    class Meta:
+        model = Event
+        fields = ["url", "slug", "title", "type", "start", "start_precision"]
+
+
+class ArticleRefSerializer(VisibleOnlyMixin, ModelSerializer):
+    api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
+
+    class Meta:
+        model = Article
+        fields = [
+            "api_url",
+            "slug",
+            "headline",
+            "original_headline",
+            "kind",
+            "published_on",
+            "url",
+        ]
+
+
+class ClaimRefSerializer(ModelSerializer):
+    url = ApiLink(view_name="api:claim-detail")
+    speaker = ActorRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Claim
+        fields = ["url", "id", "kind", "speaker", "text", "made_at", "assessment"]

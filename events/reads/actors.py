@@ -1,0 +1,112 @@
+"""The actor page: names, links to other actors, roles in events, claims made and about."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from events.chronology import chronological
+from events.fetch_plans import guarded
+from events.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Claim,
+    Correction,
+    Participation,
+    Role,
+)
+
+from . import claims as claim_reads
+from .common import LIST_LIMIT, corrections_for, get_visible
+
+
+@dataclass
+class ActorPage:
+    actor: Actor
+    aliases: list
+    affiliations: list[Affiliation]
+    affiliated: list[Affiliation]
+    roles: list[tuple[str, list[Participation]]]
+    claims_made: list[Claim]
+    claims_about: list[Claim]
+    corrections: list[Correction]
+
+
+def actor_page(slug: str, user) -> ActorPage:
+    visible_claims = claim_reads.claims(user)
+    links = Affiliation.objects.visible_to(user)
+    qs = Actor.objects.prefetch_related(
+        Prefetch("aliases", queryset=guarded(ActorAlias.objects.all())),
+        Prefetch("affiliations", queryset=guarded(links.select_related("organisation"))),
+        Prefetch("affiliated", queryset=guarded(links.select_related("actor"))),
+        Prefetch(
+            "participations",
+            queryset=guarded(
+                Participation.objects.visible_to(user)
+                .select_related("event__location")
+                .order_by("role", "event__start")
+            ),
+        ),
+        Prefetch(
+            "claims_made",
+            queryset=guarded(visible_claims.select_related("event").order_by("made_at", "pk")),
+        ),
+        Prefetch(
+            "claims_about",
+            queryset=guarded(
+                visible_claims.select_related("event", "speaker").order_by("made_at", "pk")
+            ),
+        ),
+    )
+    actor = get_visible(qs, user, slug=slug)
+    by_role: dict[str, list[Participation]] = defaultdict(list)
+    for p in actor.participations.all():
+        by_role[p.role].append(p)
+    for parts in by_role.values():  # each role's events in reading order, not at midnight
+        order = {e.pk: n for n, e in enumerate(chronological([p.event for p in parts]))}
+        parts.sort(key=lambda p: order[p.event_id])
+    return ActorPage(
+        actor=actor,
+        aliases=list(actor.aliases.all()),
+        affiliations=list(actor.affiliations.all()),
+        affiliated=list(actor.affiliated.all()),
+        roles=[(role.label, by_role[role.value]) for role in Role if role in by_role],
+        claims_made=list(actor.claims_made.all())[:LIST_LIMIT],
+        claims_about=list(actor.claims_about.all())[:LIST_LIMIT],
+        corrections=corrections_for(actor),
+    )
+
+
+# --- The API's actors ---------------------------------------------------------------------------
+
+
+def actors_for_list(user):
+    """The actors list (API): each actor with its aliases."""
+    return guarded(
+        Actor.objects.visible_to(user)
+        .for_list()
+        .prefetch_related(
+            Prefetch("aliases", queryset=guarded(ActorAlias.objects.order_by("name", "id")))
+        )
+    )
+
+
+def actor_detail(slug: str, user) -> Actor | None:
+    """One actor (API): aliases and links to other actors, both ends visible."""
+    links = Affiliation.objects.visible_to(user)
+    qs = actors_for_list(user).prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=guarded(
+                links.select_related("organisation").order_by("kind", "organisation__name", "id")
+            ),
+        ),
+        Prefetch(
+            "affiliated",
+            queryset=guarded(links.select_related("actor").order_by("kind", "actor__name", "id")),
+        ),
+    )
+    return qs.filter(slug=slug).first()
