@@ -60,5 +60,23 @@ else:
         "LOCATION": _tempfile.mkdtemp(prefix="newsbase-test-http-"),
     }
 
+# On SQLite the test database is a file on tmpfs, not Django's shared in-memory database.
+# With the in-memory one, the live server's request threads and the test's thread share a
+# single sqlite3 connection, and a query that calls one of Django's Python SQL functions
+# (dates, regexp) can deadlock with a thread holding the GIL while it waits for that
+# connection: the whole process, Playwright's timeouts included, then stops for good (the
+# SQLite pass of CI hung that way in tests/e2e/test_admin_workflow.py). A file gives every
+# thread its own connection; WAL lets the server read while the test writes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _dir = "/dev/shm" if _os.path.isdir("/dev/shm") else _tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": _os.path.join(_dir, f"newsbase-test-{_run}.sqlite3")
+    }
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        **DATABASES["default"].get("OPTIONS", {}),  # noqa: F405
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": 20,
+    }
+
 # Issue 15: the webhook tests deliver to a real HTTP server on loopback.
 WEBHOOKS_ALLOW_LOOPBACK = True
