@@ -106,6 +106,11 @@ def test_crocus_event_page(watched, crocus, artifacts_dir):
     lbox, rbox = left.bounding_box(), right.bounding_box()
     assert rbox["x"] > lbox["x"] + lbox["width"] - 1 and abs(rbox["y"] - lbox["y"]) < 2
     assert "Vladimir Putin" in left.inner_text() and "Volodymyr Zelensky" in right.inner_text()
+    # Issue 14: at most half of the 12,500 px the page took before (docs/pages.md, "Page
+    # height"): claims in wide columns below the infobox, two cards a row.
+    assert page.viewport_size == DESKTOP
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 6250, f"the Crocus page is {height}px tall at 1280px"
     watched.assert_accessible()
     # Keyboard: the first Tab reaches the skip link, which is visible when focused.
     page.keyboard.press("Tab")
