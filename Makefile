@@ -19,11 +19,11 @@ PORT ?= 8000
 SCALE ?= 10k
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k settings -x"`.
 PYTEST_ARGS ?=
-# `make test TEST_WORKERS=2` runs on two pytest-xdist workers, each with its own test
-# database and caches; a module runs whole on one worker (--dist loadfile), so its module
-# fixtures and the Redis database it owns are one process's. The default, 0, is one process
-# (what CI runs) until a whole run on two workers has been proven on both databases.
-TEST_WORKERS ?= 0
+# `make test` runs on two pytest-xdist workers, each with its own test database and caches;
+# a module runs whole on one worker (--dist loadfile), so its module fixtures and the Redis
+# database it owns are one process's. TEST_WORKERS=0 runs everything in this one process
+# (for a debugger or `-x`).
+TEST_WORKERS ?= 2
 # `make run` always uses the development settings; DATABASE_URL is honoured if set
 # (SQLite file ./db.sqlite3 otherwise, the default in newsbase/settings/base.py).
 RUN_SETTINGS := DJANGO_SETTINGS_MODULE=newsbase.settings.dev
