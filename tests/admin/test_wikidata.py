@@ -69,7 +69,8 @@ def test_a_place_import_brings_coordinates_time_zone_and_the_parent_chain(
 
 @pytest.mark.django_db
 def test_a_qid_that_does_not_exist_is_a_form_error(editor_client, wikidata_server):
-    actor = f.ActorFactory(name="Someone", kind="person", status="draft")
+    actor = f.ActorFactory(name="Vladimir Putin", kind="person", status="draft")
+    Actor.objects.filter(wikidata_qid="Q7747").update(wikidata_qid=None)  # the Crocus record's
     url = reverse("admin:events_actor_change", args=[actor.pk])
     data = form_data(editor_client.get(url))
     data["wikidata_qid"] = "Q999999999"
@@ -78,10 +79,10 @@ def test_a_qid_that_does_not_exist_is_a_form_error(editor_client, wikidata_serve
     assert "Wikidata has no item Q999999999" in response.content.decode()
     actor.refresh_from_db()
     assert actor.wikidata_qid is None
-    data["wikidata_qid"] = "Q183"
+    data["wikidata_qid"] = "Q7747"
     assert editor_client.post(url, data).status_code == 302  # it exists: saved
     actor.refresh_from_db()
-    assert actor.wikidata_qid == "Q183"
+    assert actor.wikidata_qid == "Q7747"
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 """Draft → review → published, and withdrawn: who may do what, and the public notes."""
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -130,15 +132,32 @@ def test_changing_published_content_needs_a_note_and_is_logged_as_a_correction(
     assert claim.text == "Killed: 130."
 
     note = "We misquoted the figure: it was 133."
+    rows = claim.history.count()
     response = change(publisher_client, claim, text="Killed: 133.", correction_note=note)
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.text, claim.public_note) == ("Killed: 133.", note)
     assert corrections_of(claim).get().kind == CorrectionKind.CORRECTION
-    # One correction, one history row, and it says why.
+    # One correction, one history row (it was two: the save, then the note), and it says why.
+    assert claim.history.count() == rows + 1
     last, before = claim.history.all()[:2]
     assert last.history_change_reason == f"Corrected: {note}"
     assert before.text == "Killed: 130."
+
+
+@pytest.mark.django_db
+def test_history_shows_a_change_without_a_reason_as_blank_not_none(publisher_client):
+    claim = f.ClaimFactory(status=Status.PUBLISHED, text="Killed: 130.")  # saved with no reason
+    change(publisher_client, claim, text="Killed: 133.", correction_note="It was 133.")
+    reasons = [h.history_change_reason for h in claim.history.all()]
+    assert reasons == ["Corrected: It was 133.", None]
+    page = publisher_client.get(reverse("admin:events_claim_history", args=[claim.pk]))
+    cells = [
+        " ".join(cell.split())
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", page.content.decode(), re.S)
+    ]
+    assert "Corrected: It was 133." in cells
+    assert "None" not in cells  # a missing reason or user showed as "None"
 
 
 @pytest.mark.django_db
