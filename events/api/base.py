@@ -29,6 +29,7 @@ from events.reads.common import slug_redirect
 from . import geojson
 from .fields import class_field_tree, parse_selection, select
 from .pagination import KeysetPagination
+from .schema import EMPTY_ALLOWED
 
 LIST_PARAMS = {"cursor", "count", "page_size", "ordering", "fields", "omit", "format"}
 DETAIL_PARAMS = {"fields", "omit", "format"}
@@ -61,7 +62,8 @@ def parse_as_of(request) -> AsOf | None:
 
 
 class StrictQueryMixin:
-    """Unknown, repeated or badly formatted query parameters are a 400 that names them."""
+    """Unknown, repeated, empty or badly formatted query parameters are a 400 that names
+    them."""
 
     def allowed_query_params(self) -> set[str]:
         return set(DETAIL_PARAMS)
@@ -86,6 +88,8 @@ class StrictQueryMixin:
                 ]
             elif len(request.query_params.getlist(name)) > 1:
                 errors[name] = ["Give this parameter once."]
+            elif request.query_params[name] == "" and name not in EMPTY_ALLOWED:
+                errors[name] = ["Give a value, or leave the parameter out."]
         if errors:
             raise ValidationError(errors)
 

@@ -105,6 +105,34 @@ class ApiAutoSchema(AutoSchema):
 IDENTITY = ("id", "slug")
 
 
+#: Query parameters whose empty value means something: ``cursor=`` is the first page (a
+#: page's ``previous_cursor`` is ``""`` when the previous page is the first). Any other
+#: parameter given empty is a 400, never read as absent (an empty ``modified_since=`` once
+#: returned everything): events.api.base.StrictQueryMixin refuses it, and
+#: :func:`_query_constraints` writes ``minLength: 1``.
+EMPTY_ALLOWED = frozenset({"cursor"})
+
+#: The years a date or time parameter may name (events.dates: 1 January 1900 to 31 December
+#: 2100). OpenAPI's ``date`` and ``date-time`` formats have no range; a pattern beside them
+#: does, so a client (and schemathesis) knows ``as_of=0229-04-08`` is refused.
+YEAR_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
+
+
+def _query_constraints(operation: dict) -> None:
+    """What the API refuses in a query parameter, as far as OpenAPI can say it: empty values
+    (``minLength``) and years outside events.dates' range (a ``pattern``)."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema")
+        if parameter.get("in") != "query" or not isinstance(schema, dict):
+            continue
+        if schema.get("type") != "string" or "enum" in schema:
+            continue
+        if schema.get("format") in ("date", "date-time"):
+            schema.setdefault("pattern", YEAR_PATTERN)
+        if parameter["name"] not in EMPTY_ALLOWED:
+            schema.setdefault("minLength", 1)
+
+
 def _refs(node) -> set[str]:
     """The component names ``node`` refers to, directly."""
     found = set()
@@ -198,6 +226,8 @@ def strict_contract(result, generator, request, public):
       the feeds, webhooks, exports) keeps spectacular's list of what is always there.
     - nullability as 3.0 reads it (:func:`_strict_nullable`), blank-or-value strings whose
       branches do not overlap (:func:`_disjoint_blank`), and a ``type`` on value-only enums.
+    - query parameters that say what is refused: no empty values, years 1900–2100
+      (:func:`_query_constraints`).
     """
     schemas = result.get("components", {}).get("schemas", {})
     for name in _selectable(result):
@@ -211,6 +241,9 @@ def strict_contract(result, generator, request, public):
         values = component.get("enum")
         if values and "type" not in component and all(isinstance(v, str) for v in values):
             component["type"] = "string"
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            _query_constraints(operation)
     for node in list(_each_object(result)):
         _strict_nullable(node)
         _disjoint_blank(node)

@@ -1,6 +1,9 @@
-"""The API contract points strict clients rely on (issue 15): an empty filter value is a
-400, an invalid choice names the valid ones, an unknown nested field lists the fields at its
-level, and OPTIONS on a list names its filters with their types and choices."""
+"""The API contract points strict clients rely on (issue 15): an empty parameter value is
+a 400 (and the schema says so), an invalid choice names the valid ones, an unknown nested
+field lists the fields at its level, and OPTIONS on a list names its filters with their
+types and choices."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -19,6 +22,58 @@ def test_an_empty_modified_since_is_a_400_naming_it(api, resource):
     response = api.get(reverse(f"api:{resource}-list"), {"modified_since": ""})
     assert_error(response, 400, "modified_since")
     assert "leave the parameter out" in response.json()["errors"]["modified_since"][0]
+
+
+# Each kind of query parameter, given empty: a 400 naming it, never read as absent.
+EMPTY = [
+    ("event-list", {}, "type"),
+    ("event-list", {}, "after"),
+    ("event-list", {}, "location"),
+    ("event-list", {}, "q"),
+    ("event-list", {}, "ordering"),
+    ("event-list", {}, "page_size"),
+    ("event-list", {}, "count"),
+    ("event-detail", {"slug": "crocus-city-hall-attack"}, "fields"),
+    ("event-detail", {"slug": "crocus-city-hall-attack"}, "omit"),
+    ("event-detail", {"slug": "crocus-city-hall-attack"}, "as_of"),
+    ("claim-list", {}, "assessment"),
+    ("claim-list", {}, "as_of"),
+    ("location-list", {}, "bbox"),
+    ("deleted-list", {}, "since"),
+    ("changes", {}, "after"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, param", EMPTY)
+def test_every_empty_parameter_is_a_400_naming_it(api, crocus, name, kwargs, param):
+    response = api.get(reverse(f"api:{name}", kwargs=kwargs or None), {param: ""})
+    body = assert_error(response, 400, param)
+    assert body["errors"][param] == ["Give a value, or leave the parameter out."]
+
+
+def test_an_empty_cursor_is_the_first_page(api, crocus):
+    """The one exception: a page whose previous page is the first has previous_cursor ""."""
+    first = api.get(reverse("api:event-list"), {"page_size": 2}).json()
+    again = api.get(reverse("api:event-list"), {"page_size": 2, "cursor": ""}).json()
+    assert again["results"] == first["results"]
+    assert first["results"]
+
+
+def test_the_schema_refuses_empty_values_and_years_outside_the_range(api):
+    document = api.get(reverse("api:schema"), {"format": "json"}).json()
+    params = {
+        p["name"]: p["schema"] for p in document["paths"]["/api/v1/claims/"]["get"]["parameters"]
+    }
+    assert params["q"]["minLength"] == 1
+    assert params["speaker"]["minLength"] == 1
+    assert "minLength" not in params["cursor"]
+    assert params["as_of"]["format"] == "date"
+    assert params["modified_since"]["format"] == "date-time"
+    for name in ("as_of", "modified_since"):
+        year = re.compile(params[name]["pattern"])
+        assert year.match("1900-01-01") and year.match("2100-12-31T23:59:59Z")
+        assert not year.match("1899-12-31") and not year.match("2101-01-01")
+        assert not year.match("0229-04-08")
 
 
 def test_an_absent_modified_since_filters_nothing(api, crocus):

@@ -77,7 +77,7 @@ def test_count_is_of_the_filtered_list(api, crocus):
     assert since.json()["count"] == 0 and since.json()["results"] == []
 
 
-@pytest.mark.parametrize("value", ["maybe", "", "True", "1"])
+@pytest.mark.parametrize("value", ["maybe", "True", "1"])
 @pytest.mark.parametrize("name", PAGED)
 def test_count_other_than_true_or_false_is_a_400_naming_it(api, crocus, name, value):
     body = assert_error(api.get(api_url(name, params={"count": value})), 400, "count")

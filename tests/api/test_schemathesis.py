@@ -12,9 +12,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -26,6 +28,9 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    # Requests the schema calls invalid are refused (4xx): the schema says what the API
+    # refuses, as far as OpenAPI can (events.api.schema._query_constraints).
+    negative_data_rejection,
 ]
 
 
@@ -69,7 +74,19 @@ def keep_the_test_connection():
 OPERATIONS = {op.label: op for op in (result.ok() for result in schema.get_all_operations())}
 
 
-@pytest.mark.parametrize("label", sorted(OPERATIONS))
+# Valid requests for every operation; invalid ones for each operation that takes input (an
+# operation without parameters or body has no invalid request to make).
+RUNS = [
+    (label, mode)
+    for label in sorted(OPERATIONS)
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if mode is GenerationMode.POSITIVE
+    or OPERATIONS[label].definition.raw.get("parameters")
+    or OPERATIONS[label].definition.raw.get("requestBody")
+]
+
+
+@pytest.mark.parametrize("label, mode", RUNS)
 @settings(
     max_examples=12,
     deadline=5000,  # ms per example; the whole run is bounded by max_examples × operations
@@ -78,8 +95,8 @@ OPERATIONS = {op.label: op for op in (result.ok() for result in schema.get_all_o
 )
 @given(data=st.data())
 @pytest.mark.django_db
-def test_api_matches_its_schema(label, data, crocus):
-    case = data.draw(OPERATIONS[label].as_strategy())
+def test_api_matches_its_schema(label, mode, data, crocus):
+    case = data.draw(OPERATIONS[label].as_strategy(generation_mode=mode))
     # Called straight through WSGI, nothing decodes a compressed body: ask for none
     # (compression has its own tests, tests/http/).
     case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
