@@ -119,6 +119,8 @@ class Cluster:
             # Loopback load comes from one address: throttles as high as the bench's.
             API_THROTTLE_ANON="1000000/minute",
             API_THROTTLE_USER="1000000/minute",
+            PAGE_THROTTLE="1000000/minute",
+            SEARCH_THROTTLE="1000000/minute",
             API_NUM_PROXIES="1",
             MAP_TILE_URL="",
             WIKIDATA_API_URL="",
