@@ -6,7 +6,7 @@ longer public). See :mod:`events.sync.feed` for why the cursor never skips a cha
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -15,10 +15,11 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from events.models import ChangeAction, ChangeKind
-from events.sync.feed import BadCursor, parse_cursor, read_page
+from events.sync.feed import BadCursor, CursorExpired, parse_cursor, read_page
 
 from . import render
 from .base import StrictQueryMixin
+from .errors import CursorGone, ErrorSerializer
 from .pagination import parse_page_size
 from .resource_urls import detail_url, merged_into
 from .serializers import MergedIntoSerializer
@@ -87,14 +88,29 @@ class ChangeFeedView(StrictQueryMixin, APIView):
     def allowed_query_params(self):
         return {"after", "page_size", "format"}
 
-    @extend_schema(tags=["sync"], parameters=[AFTER_PARAM], responses=ChangeFeedSerializer)
+    @extend_schema(
+        tags=["sync"],
+        parameters=[AFTER_PARAM],
+        responses={
+            200: ChangeFeedSerializer,
+            410: OpenApiResponse(
+                ErrorSerializer,
+                description="`after` is before changes that have been pruned (the log keeps "
+                "CHANGES_KEEP_DAYS days, and always what follows the newest snapshot): load "
+                "the latest snapshot from /api/v1/exports/ and follow from its cursor.",
+            ),
+        },
+    )
     def get(self, request, *args, **kwargs):
         size = parse_page_size(request)
         try:
             after = parse_cursor(request.query_params.get("after"))
         except BadCursor as exc:
             raise ValidationError({"after": [str(exc)]}) from None
-        page = read_page(after, size)
+        try:
+            page = read_page(after, size)
+        except CursorExpired as exc:
+            raise CursorGone({"after": [str(exc)]}) from None
         data = {
             "cursor": page.cursor,
             "has_more": page.has_more,

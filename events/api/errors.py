@@ -27,6 +27,7 @@ SUMMARIES = {
     404: "Not found.",
     405: "Method not allowed: this API is read-only.",
     406: "Cannot produce the requested format.",
+    410: "What the request starts from no longer exists; see errors.",
     429: "Too many requests.",
     500: "Server error.",
     503: "Temporarily unavailable; retry after the seconds in Retry-After.",
@@ -57,6 +58,14 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+class CursorGone(exceptions.APIException):
+    """A cursor that points into a part of the change log that has been pruned."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "cursor_expired"
+    default_detail = SUMMARIES[410]
+
+
 def error_body(status_code: int, code: str, detail: str, errors=None) -> dict:
     return {"status": status_code, "code": code, "detail": detail, "errors": errors or {}}
 
@@ -81,6 +90,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         body = error_body(response.status_code, "invalid", SUMMARIES[400], errors)
+    elif isinstance(exc, CursorGone):
+        errors = _flatten(exc.detail)
+        body = error_body(response.status_code, CursorGone.default_code, SUMMARIES[410], errors)
     else:
         if isinstance(exc, Http404):
             code = "not_found"

@@ -48,7 +48,12 @@ def _subtree(field) -> Tree | None:
 
 
 def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
-    """``"a,b.c"`` → ``{"a": {}, "b": {"c": {}}}`` (``{}``: the whole field); None if absent."""
+    """``"a,b.c"`` → ``{"a": {}, "b": {"c": {}}}`` (``{}``: the whole field); None if absent.
+
+    A field named whole stays whole beside narrower names in it, in either order:
+    ``fields=location,location.name`` returns all of location, ``omit=claims.sources,claims``
+    leaves out all of claims.
+    """
     if raw is None or not raw.strip():
         return None
     selection: dict = {}
@@ -56,8 +61,10 @@ def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
     for path in (p.strip() for p in raw.split(",")):
         if not path:
             continue
+        parts = path.split(".")
+        # node: where this path goes in the selection; None once it lies in a whole field.
         node, level, parents = selection, tree, []
-        for part in path.split("."):
+        for depth, part in enumerate(parts, 1):
             if level is None:
                 errors.append(f"Unknown field “{path}”: “{'.'.join(parents)}” has no fields.")
                 break
@@ -69,7 +76,14 @@ def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
                 break
             parents.append(part)
             level = level[part]
-            node = node.setdefault(part, {})
+            if node is None:
+                continue
+            if depth == len(parts):
+                node[part] = {}  # the whole field, whatever narrower names said
+            elif node.get(part) == {}:
+                node = None  # already whole
+            else:
+                node = node.setdefault(part, {})
     if errors:
         raise ValidationError({param: errors})
     return selection

@@ -1,7 +1,7 @@
 from .actor import Actor, ActorAlias, ActorKind, Affiliation, AffiliationKind
 from .article import Article, ArticleKind
 from .base import Precision, PublishableModel, Status, TimeStampedModel
-from .change import Change, ChangeAction, ChangeKind
+from .change import Change, ChangeAction, ChangeKind, ChangePrune
 from .claim import (
     Assessment,
     Claim,
@@ -36,6 +36,7 @@ __all__ = [
     "Assessment",
     "Claim",
     "Change",
+    "ChangePrune",
     "ChangeAction",
     "ChangeKind",
     "ClaimKind",

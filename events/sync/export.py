@@ -229,6 +229,15 @@ def read_manifest(name: str, directory: Path | None = None) -> dict | None:
         return None
 
 
+def newest_cursor(directory: Path | None = None) -> str | None:
+    """The change-feed cursor of the newest snapshot (None: there is none)."""
+    for name in snapshots(directory):
+        manifest = read_manifest(name, directory)
+        if manifest and "cursor" in manifest:
+            return manifest["cursor"]
+    return None
+
+
 def export_file(name: str, file: str, directory: Path | None = None) -> Path | None:
     """The path of ``file`` in snapshot ``name``, or None (only names a snapshot lists)."""
     directory = Path(directory or settings.EXPORT_DIR)

@@ -438,5 +438,9 @@ WEBHOOKS_BATCH = 100  # changes per delivery at most
 WEBHOOKS_RETRY_BASE = 30  # seconds before the first retry; doubled after each failure
 WEBHOOKS_RETRY_MAX = 6 * 60 * 60  # the longest wait between two attempts
 WEBHOOKS_MAX_FAILURES = 10  # failed attempts in a row before a webhook is paused (~8.5 hours)
+# `manage.py prune_changes` removes change-feed entries older than this (never one after the
+# newest snapshot's cursor or one a webhook has yet to be sent); a client whose cursor is
+# older gets a 410 and starts again from a snapshot.
+CHANGES_KEEP_DAYS = env_int("CHANGES_KEEP_DAYS", 90)
 # Where `manage.py export` writes its snapshots and /api/v1/exports/ serves them from.
 EXPORT_DIR = Path(env_str("EXPORT_DIR", str(BASE_DIR / "exports")))

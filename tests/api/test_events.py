@@ -196,6 +196,19 @@ def test_fields_and_omit_nested(api, crocus):
     ]
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_field_named_whole_stays_whole_beside_narrower_names(api, crocus, order):
+    """fields=location,location.name is all of location, omit=figures,figures.series all of
+    figures, whichever comes first (a narrower name once narrowed the whole one)."""
+    whole = api.get(api_url("event-detail", slug=ATTACK)).json()
+    fields = ",".join(["location", "location.name"][::order])
+    data = api.get(api_url("event-detail", slug=ATTACK, params={"fields": fields})).json()
+    assert data["location"] == whole["location"]
+    omit = ",".join(["figures", "figures.series"][::order])
+    data = api.get(api_url("event-detail", slug=ATTACK, params={"omit": omit})).json()
+    assert "figures" not in data and "location" in data
+
+
 def test_unknown_event_is_a_404_in_the_error_shape(api, crocus):
     body = assert_error(api.get(api_url("event-detail", slug="no-such-event")), 404)
     assert body["code"] == "not_found"
