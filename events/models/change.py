@@ -158,7 +158,7 @@ class Change(TimeStampedModel):
         return f"{self.kind} {self.slug or self.object_id} {self.action} (tx {self.txid})"
 
 
-class ChangePrune(models.Model):
+class ChangePrune(TimeStampedModel):
     """The change log was pruned up to ``(txid, change_id)``: a reader whose cursor is
     before it may have missed changes, and must start again from a snapshot
     (``manage.py prune_changes``, :mod:`events.sync.feed`)."""
@@ -166,7 +166,6 @@ class ChangePrune(models.Model):
     txid = models.BigIntegerField(help_text="Position of the last change removed: its txid…")
     change_id = models.BigIntegerField(help_text="…and its id.")
     removed = models.PositiveBigIntegerField(help_text="How many changes this run removed.")
-    pruned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-txid", "-change_id"]
