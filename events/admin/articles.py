@@ -22,8 +22,9 @@ from events.services import (
     mention_confirm,
 )
 
-from .base import PublishableAdmin, PublishableForm, VersionedInline
+from .base import PublishableAdmin, VersionedInline
 from .desk import DeskViews
+from .forms import PublishableForm
 from .knowledge import SuggestionViews
 from .pages import show_page_for_confirmation
 

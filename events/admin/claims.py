@@ -3,7 +3,8 @@ from django.contrib import admin
 
 from events.models import Claim, ClaimKind, ClaimRelation, ClaimSource, Event
 
-from .base import HistoryAdmin, PublishableAdmin, PublishableForm, VersionedInline
+from .base import HistoryAdmin, PublishableAdmin, VersionedInline
+from .forms import PublishableForm
 from .localtime import LOCAL_TIME_FIELDS, LocalTimesForm
 
 FIGURE_FIELDS = (

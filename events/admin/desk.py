@@ -30,7 +30,7 @@ from events.models import (
 from events.reads.places import EVERY_PLACE, ancestors
 from events.services.desk import claim_record, event_add_participants, event_record
 
-from .base import _may_change
+from .forms import may_change
 
 
 def confirmed_actors(article):
@@ -162,7 +162,7 @@ class DeskViews:
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                locked = data["existing"] is not None and not _may_change(
+                locked = data["existing"] is not None and not may_change(
                     request.user, data["existing"]
                 )
                 if locked:

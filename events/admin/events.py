@@ -10,13 +10,8 @@ from events.models import (
     Participation,
 )
 
-from .base import (
-    HistoryAdmin,
-    PublishableAdmin,
-    PublishableForm,
-    VersionedInline,
-    VersionedModelForm,
-)
+from .base import HistoryAdmin, PublishableAdmin, VersionedInline
+from .forms import PublishableForm, VersionedModelForm
 from .localtime import LOCAL_TIME_FIELDS, LocalTimesForm
 from .story import StoryPublishMixin
 

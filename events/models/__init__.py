@@ -11,15 +11,14 @@ from .claim import (
     ClaimSource,
     Metric,
     Mode,
-    Participation,
     Qualifier,
-    Role,
     best_figure,
     figure_series,
 )
 from .editorial import Correction, CorrectionKind, Mention, SlugRedirect
 from .event import Event, EventRelation, EventRelationKind, EventSummaryVersion, EventType
 from .location import Location, LocationAlias, LocationKind
+from .participation import Participation, Role
 from .proposal import Proposal, ProposalKind, ProposalStatus
 from .record import LoadedRow
 from .tombstone import Tombstone, TombstoneKind, TombstoneReason
