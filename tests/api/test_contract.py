@@ -217,3 +217,40 @@ def test_a_name_the_schema_does_not_list_is_refused(api, crocus, path, param, va
     assert value not in _names(document, params[param])
     assert_error(api.get(_real_url(api, path), {param: value}), 400, param)
 
+
+@pytest.mark.parametrize(
+    "bbox, valid",
+    [
+        ("37.0,55.5,38.0,56.0", True),
+        ("-180,-90,180,90", True),
+        ("180.000,-90.0,-0,090", True),
+        ("170,10,-170,20", True),  # across the antimeridian
+        ("180.5,0,0,0", False),
+        ("-181,0,0,0", False),
+        ("0,91,0,0", False),
+        ("0,-90.01,0,0", False),
+        ("0,0,360,0", False),
+    ],
+)
+def test_the_schema_states_the_range_of_bbox(api, bbox, valid):
+    """bbox's pattern says which coordinates are in range, as the API reads them; only the
+    order of the latitudes (south not north of north) is left unsaid (docs/api.md)."""
+    document = api.get(reverse("api:schema"), {"format": "json"}).json()
+    params = document["paths"]["/api/v1/locations/"]["get"]["parameters"]
+    [schema] = [p["schema"] for p in params if p["name"] == "bbox"]
+    assert bool(re.match(schema["pattern"], bbox)) is valid
+    response = api.get(reverse("api:location-list"), {"bbox": bbox})
+    assert response.status_code == (200 if valid else 400), response.content
+
+
+def test_the_schema_states_what_q_refuses(api):
+    """q: at most 200 characters and no NUL, as the schema says (schemathesis sent a NUL the
+    schema allowed)."""
+    document = api.get(reverse("api:schema"), {"format": "json"}).json()
+    params = document["paths"]["/api/v1/events/"]["get"]["parameters"]
+    [schema] = [p["schema"] for p in params if p["name"] == "q"]
+    assert schema["maxLength"] == 200
+    for q, valid in [("crocus", True), ("x" * 200, True), ("x" * 201, False), ("a\x00b", False)]:
+        assert (len(q) <= schema["maxLength"] and bool(re.match(schema["pattern"], q))) is valid
+        response = api.get(reverse("api:event-list"), {"q": q})
+        assert response.status_code == (200 if valid else 400), (q, response.content)
