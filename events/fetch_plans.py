@@ -1,7 +1,7 @@
 """Fetch plans that fail loudly in tests when something reads past them.
 
-The read layer's plans (events/reads) name every relation the API's serializers and the
-pages' templates read. With ``FETCH_PLANS_RAISE`` on (test
+The read layer's plans (events/reads) name every relation the API's renderers
+(events/api/render.py) and the pages' templates read. With ``FETCH_PLANS_RAISE`` on (test
 settings), their querysets run in Django's ``FETCH_RAISE`` mode, so a lazy load the plan
 did not foresee raises in every test instead of silently adding a query per row.
 """

@@ -29,6 +29,7 @@ from events.reads.common import slug_redirect
 from . import geojson
 from .fields import class_field_tree, parse_selection, select, selection_names
 from .pagination import KeysetPagination
+from .render import Context
 from .schema import EMPTY_ALLOWED
 
 LIST_PARAMS = {"cursor", "count", "page_size", "ordering", "fields", "omit", "format"}
@@ -121,7 +122,12 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
-    """Shared behaviour: visibility, list/detail serializers, field selection, GeoJSON."""
+    """Shared behaviour: visibility, list/detail shapes, field selection, GeoJSON.
+
+    Each resource names its list and detail serializers (the declared schema, for the
+    OpenAPI document and ``fields=``) and the plain functions of events/api/render.py that
+    build the same JSON from the read layer's rows (``render_list``, ``render_detail``).
+    """
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
@@ -129,6 +135,8 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [FilterBackend]
     list_serializer_class: type
     detail_serializer_class: type
+    render_list: staticmethod
+    render_detail: staticmethod
     ordering_fields: dict[str, str]
     default_ordering: str
     detail_params: set[str] = set()
@@ -163,12 +171,13 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             self.list_serializer_class if self.action == "list" else self.detail_serializer_class
         )
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["public_only"] = self.public_only
+    def render_context(self) -> Context:
         as_of = getattr(self, "as_of", None)
-        context["as_of"] = None if as_of is None else as_of.day
-        return context
+        return Context.of(
+            self.request,
+            public_only=self.public_only,
+            as_of=None if as_of is None else as_of.day,
+        )
 
     def list_queryset(self, user):
         raise NotImplementedError
@@ -254,8 +263,8 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self.prepare_page(page)
-        serializer = self.get_serializer(page, many=True)
-        data = select(serializer.data, *self.selection)
+        context = self.render_context()
+        data = select([self.render_list(row, context) for row in page], *self.selection)
         envelope = self.paginator.envelope()
         if self._wants_geojson():
             return Response(
@@ -272,8 +281,7 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             if moved is None:
                 raise
             return Response(status=301, headers={"Location": moved})
-        serializer = self.get_serializer(instance)
-        data = select(serializer.data, *self.selection)
+        data = select(self.render_detail(instance, self.render_context()), *self.selection)
         if self._wants_geojson():
             return Response(
                 geojson.feature(instance, data, self.locate(instance), self.public_only)

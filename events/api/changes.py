@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from events.models import ChangeAction, ChangeKind
 from events.sync.feed import BadCursor, CursorExpired, parse_cursor, read_page
 
+from . import render
 from .base import StrictQueryMixin
 from .errors import CursorGone, ErrorSerializer
 from .pagination import parse_page_size
@@ -51,7 +52,12 @@ class ChangeFeedSerializer(serializers.Serializer):
 def change_entries(changes, request) -> list[dict]:
     """The feed's entries for ``changes``: the page's results, and a webhook delivery's
     (``request`` None: the URLs are paths, for the caller to make absolute)."""
-    entries = [
+    return [render.change(entry) for entry in feed_entries(changes, request)]
+
+
+def feed_entries(changes, request) -> list[dict]:
+    """The values of each change's entry, as events.api.render.change prints them."""
+    return [
         {
             "position": f"{c.txid}-{c.id}",
             "kind": c.kind,
@@ -64,7 +70,6 @@ def change_entries(changes, request) -> list[dict]:
         }
         for c in changes
     ]
-    return ChangeSerializer(entries, many=True).data
 
 
 AFTER_PARAM = OpenApiParameter(

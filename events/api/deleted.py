@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from events import dates
 from events.models import Actor, Article, Claim, Event, Location, Status, Tombstone
 
-from . import filters
+from . import filters, render
 from . import serializers as s
 from .base import StrictQueryMixin
 from .pagination import KeysetPagination
@@ -118,22 +118,26 @@ class DeletedViewSet(StrictQueryMixin, viewsets.GenericViewSet):
         if since is not None:
             sources = [qs.filter(at__gte=since) for qs in sources]
         page = self.paginator.paginate_sources(sources, request, self)
-        rows = [
-            {
-                "type": row["type"],
-                "id": row["key_id"],
-                "slug": row.get("slug", ""),
-                "reason": row["reason"]
-                if "status" not in row
-                else "withdrawn"
-                if row["status"] == Status.WITHDRAWN
-                else "unpublished",
-                "at": row["at"],
-                "public_note": row.get("public_note", ""),
-                "merged_into": merged_into(request, row["type"], row.get("merged_into_id")),
-            }
-            for row in page
-        ]
-        return Response(
-            {**self.paginator.envelope(), "results": s.DeletedSerializer(rows, many=True).data}
-        )
+        rows = [render.deleted(row) for row in feed_rows(page, request)]
+        return Response({**self.paginator.envelope(), "results": rows})
+
+
+def feed_rows(page, request) -> list[dict]:
+    """The feed's rows for ``page`` (``values()`` of :func:`live_hidden` and
+    :func:`tombstones`), as events.api.render.deleted prints them."""
+    return [
+        {
+            "type": row["type"],
+            "id": row["key_id"],
+            "slug": row.get("slug", ""),
+            "reason": row["reason"]
+            if "status" not in row
+            else "withdrawn"
+            if row["status"] == Status.WITHDRAWN
+            else "unpublished",
+            "at": row["at"],
+            "public_note": row.get("public_note", ""),
+            "merged_into": merged_into(request, row["type"], row.get("merged_into_id")),
+        }
+        for row in page
+    ]

@@ -18,7 +18,7 @@ from events.reads import events as event_reads
 from events.reads import locations as location_reads
 from events.reads.places import ancestors
 
-from . import filters
+from . import filters, render
 from . import serializers as s
 from .base import AS_OF_PARAM, ApiViewSet, StrictQueryMixin, resource_schema
 
@@ -40,6 +40,8 @@ class EventViewSet(ApiViewSet):
 
     list_serializer_class = s.EventListSerializer
     detail_serializer_class = s.EventDetailSerializer
+    render_list = staticmethod(render.event_list)
+    render_detail = staticmethod(render.event_detail)
     filterset_class = filters.EventFilter
     ordering_fields = {
         "start": "reading_at",  # the stored reading order (events.chronology)
@@ -98,6 +100,8 @@ class ClaimViewSet(ApiViewSet):
     lookup_value_regex = r"[0-9]+"
     list_serializer_class = s.ClaimListSerializer
     detail_serializer_class = s.ClaimDetailSerializer
+    render_list = staticmethod(render.claim_list)
+    render_detail = staticmethod(render.claim_detail)
     filterset_class = filters.ClaimFilter
     ordering_fields = {
         "made_at": "made_at",
@@ -130,6 +134,8 @@ class ActorViewSet(ApiViewSet):
 
     list_serializer_class = s.ActorListSerializer
     detail_serializer_class = s.ActorDetailSerializer
+    render_list = staticmethod(render.actor_list)
+    render_detail = staticmethod(render.actor_detail)
     filterset_class = filters.ActorFilter
     ordering_fields = {"name": "name", "updated_at": "updated_at", "created_at": "created_at"}
     default_ordering = "name"
@@ -147,6 +153,8 @@ class LocationViewSet(ApiViewSet):
 
     list_serializer_class = s.LocationListSerializer
     detail_serializer_class = s.LocationDetailSerializer
+    render_list = staticmethod(render.location_list)
+    render_detail = staticmethod(render.location_detail)
     filterset_class = filters.LocationFilter
     ordering_fields = {"name": "name", "updated_at": "updated_at", "created_at": "created_at"}
     default_ordering = "name"
@@ -168,6 +176,8 @@ class ArticleViewSet(ApiViewSet):
 
     list_serializer_class = s.ArticleListSerializer
     detail_serializer_class = s.ArticleDetailSerializer
+    render_list = staticmethod(render.article_list)
+    render_detail = staticmethod(render.article_detail)
     filterset_class = filters.ArticleFilter
     ordering_fields = {
         "published_on": "published_sort",

@@ -8,7 +8,7 @@ changed too: their ``version`` and ``updated_at`` move and the change feed names
 
 ``shown_in(obj)`` answers that for one row (as it is now, or as it was before an edit),
 as ``{kind: {ids}}`` with kinds as in :class:`events.models.change.ChangeKind`. Keep it in
-step with ``events/api/serializers.py`` (and the reader pages, which show no more than the
+step with ``events/api/render.py`` (and the reader pages, which show no more than the
 API): a test edits each kind of row and checks the resources it appears in moved.
 """
 

@@ -1,9 +1,10 @@
 """API serializers: the declared schema, a list and a detail serializer per resource.
 
-No serializer touches the database: everything they read was fetched by the read layer's
-plans (events/reads), and test settings run those plans in FETCH_RAISE mode so a lazy load
-would fail loudly. A nested object the
-client may not see (a draft location of a published event…) is rendered as ``null``.
+They document the API (drf-spectacular) and name the fields ``fields=`` / ``omit=`` accept;
+requests are answered by the plain functions of events/api/render.py, which
+tests/api/test_render.py holds to these serializers field by field. No serializer touches
+the database: everything they read was fetched by the read layer's plans (events/reads). A
+nested object the client may not see (a draft location of a published event…) is ``null``.
 
 Modules: base (links, visibility, shared fields), refs (nested references), claims,
 events, actors, places, articles, deleted (the sync feed's rows).
@@ -26,9 +27,6 @@ from .base import (  # noqa: F401
     WORKFLOW_FIELDS,
     ApiLink,
     HtmlUrlField,
-    ModelSerializer,
-    Serializer,
-    SiteRootMixin,
     VisibleOnlyMixin,
     list_link,
 )

@@ -8,12 +8,12 @@ from events.models import (
     Actor,
 )
 
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer, Serializer, list_link
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, list_link
 from .refs import ActorRefSerializer
 
 
 # --- actors -------------------------------------------------------------------------------
-class AliasSerializer(Serializer):
+class AliasSerializer(serializers.Serializer):
     name = serializers.CharField()
     language = serializers.CharField()
     script = serializers.CharField()
@@ -23,7 +23,7 @@ class ActorAliasSerializer(AliasSerializer):
     is_abbreviation = serializers.BooleanField()
 
 
-class ActorListSerializer(ModelSerializer):
+class ActorListSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     aliases = ActorAliasSerializer(many=True, read_only=True)
@@ -44,7 +44,7 @@ class ActorListSerializer(ModelSerializer):
         ]
 
 
-class AffiliationSerializer(Serializer):
+class AffiliationSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="branch_of, member_of, leader_of, …")
     kind_label = serializers.CharField(source="get_kind_display")
     organisation = ActorRefSerializer(read_only=True)

@@ -8,12 +8,12 @@ from events.models import (
     Article,
 )
 
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField
 from .refs import ActorRefSerializer
 
 
 # --- articles -----------------------------------------------------------------------------
-class ArticleListSerializer(ModelSerializer):
+class ArticleListSerializer(serializers.ModelSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     publisher = ActorRefSerializer(read_only=True, allow_null=True)

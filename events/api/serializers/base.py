@@ -1,5 +1,10 @@
-"""What every API serializer is built from: links, the site root, visibility, fields
-shared by every published resource."""
+"""What every API serializer is built from: links, visibility, fields shared by every
+published resource.
+
+The serializers are the API's declared schema (drf-spectacular, ``fields=`` / ``omit=``)
+and run on DRF's own path, only in the schema generator and tests/api/test_render.py, which
+holds events/api/render.py (what answers requests) to them field by field.
+"""
 
 from urllib.parse import urlencode
 
@@ -9,52 +14,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events.links import fast_reverse
 from events.models import (
     Status,
 )
 
-from ..representation import FastRepresentationMixin
 
-
-class SiteRootMixin:
-    """``_root``: the request's ``scheme://host`` (what build_absolute_uri puts before a
-    path), worked out once per field and request rather than once per link."""
-
-    @cached_property
-    def _root(self) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri("/")[:-1] if request else ""
-
-
-# The API's base serializers (representation.py: how they run). No docstrings here or on
-# the mixins below: drf-spectacular would publish them as every subclass's description.
-class Serializer(FastRepresentationMixin, serializers.Serializer):
-    pass
-
-
-class ModelSerializer(FastRepresentationMixin, serializers.ModelSerializer):
-    pass
-
-
-class ApiLink(SiteRootMixin, serializers.HyperlinkedIdentityField):
+class ApiLink(serializers.HyperlinkedIdentityField):
     """A link to an API object, without the request's ``?format=`` carried over.
 
     DRF's link fields reverse() with ``format`` from the current request, so an actor linked
     from a GeoJSON response would point at ``?format=geojson``, which actors do not offer.
-    This one builds the plain URL (from a per-route template, events/links.py) and returns
-    it as a string.
     """
 
     def __init__(self, view_name, **kwargs):
         kwargs.setdefault("lookup_field", "pk")
         super().__init__(view_name=view_name, **kwargs)
 
-    def to_representation(self, value):
-        path = fast_reverse(
-            self.view_name, self.lookup_url_kwarg, getattr(value, self.lookup_field)
-        )
-        return self._root + path
+    def get_url(self, obj, view_name, request, format):
+        return super().get_url(obj, view_name, request, None)
 
 
 def list_link(request, name: str, **params) -> str:
@@ -76,6 +53,8 @@ WORKFLOW_FIELDS = [
 AS_OF_HELP = "The as_of date asked for, or null for what is known now."
 
 
+# No docstrings on the mixins: drf-spectacular would publish them as every subclass's
+# description.
 class VisibleOnlyMixin:
     """Render ``null`` for an object the client may not see (drafts for anonymous clients)."""
 
@@ -90,7 +69,7 @@ class VisibleOnlyMixin:
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class HtmlUrlField(SiteRootMixin, serializers.Field):
+class HtmlUrlField(serializers.Field):
     """The object's page on the site (absolute URL)."""
 
     def __init__(self, **kwargs):
@@ -99,4 +78,6 @@ class HtmlUrlField(SiteRootMixin, serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return self._root + value.get_absolute_url()
+        request = self.context.get("request")
+        url = value.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url

@@ -10,11 +10,11 @@ from events.models import (
 )
 from events.reads.claims import contradicting, related_claims
 
-from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer, Serializer
+from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField
 from .refs import ActorRefSerializer, ArticleRefSerializer, ClaimRefSerializer, EventRefSerializer
 
 
-class FigureSerializer(Serializer):
+class FigureSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(
         source="figure_metric", choices=Metric.choices, help_text="What is counted."
     )
@@ -31,7 +31,7 @@ class FigureSerializer(Serializer):
     )
 
 
-class FigurePointSerializer(ModelSerializer):
+class FigurePointSerializer(serializers.ModelSerializer):
     """One value of a figure series: the claim that states it."""
 
     claim = ApiLink(view_name="api:claim-detail")
@@ -58,7 +58,7 @@ class FigurePointSerializer(ModelSerializer):
         ]
 
 
-class FigureSeriesSerializer(Serializer):
+class FigureSeriesSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=Metric.choices, help_text="What is counted.")
     best = FigurePointSerializer(
         allow_null=True,
@@ -68,7 +68,7 @@ class FigureSeriesSerializer(Serializer):
     series = FigurePointSerializer(many=True, help_text="Every stated value, oldest first.")
 
 
-class ClaimSourceSerializer(Serializer):
+class ClaimSourceSerializer(serializers.Serializer):
     article = ArticleRefSerializer(read_only=True)
     passage = serializers.CharField(help_text="The passage of the article quoted exactly.")
     start_offset = serializers.IntegerField(allow_null=True)
@@ -79,13 +79,13 @@ class ClaimSourceSerializer(Serializer):
     )
 
 
-class CorrectionSerializer(Serializer):
+class CorrectionSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="correction, withdrawal or update.")
     note = serializers.CharField(help_text="What changed and why, as readers see it.")
     created_at = serializers.DateTimeField(help_text="When the correction was logged.")
 
 
-class ClaimRelationSerializer(Serializer):
+class ClaimRelationSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(
         choices=[
             "supports",
@@ -101,7 +101,7 @@ class ClaimRelationSerializer(Serializer):
 
 
 # --- claims -------------------------------------------------------------------------------
-class ClaimListSerializer(ModelSerializer):
+class ClaimListSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:claim-detail")
     html_url = HtmlUrlField()
     event = EventRefSerializer(read_only=True, allow_null=True)

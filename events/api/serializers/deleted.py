@@ -6,15 +6,13 @@ from events.models import (
     TombstoneKind,
 )
 
-from .base import Serializer
 
-
-class MergedIntoSerializer(Serializer):
+class MergedIntoSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Id of the record kept.")
     url = serializers.URLField(help_text="API URL of the record kept.")
 
 
-class DeletedSerializer(Serializer):
+class DeletedSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=TombstoneKind.choices,
         help_text="Resource the object belonged to.",

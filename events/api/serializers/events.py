@@ -8,7 +8,7 @@ from events.models import (
     figure_series,
 )
 
-from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer, Serializer
+from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField
 from .claims import ClaimInEventSerializer, CorrectionSerializer, FigureSeriesSerializer
 from .refs import (
     ActorRefSerializer,
@@ -19,7 +19,7 @@ from .refs import (
 
 
 # --- events -------------------------------------------------------------------------------
-class EventListSerializer(ModelSerializer):
+class EventListSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     type = serializers.ChoiceField(
@@ -65,7 +65,7 @@ class LocationWithAncestorsSerializer(AncestorsMixin, LocationRefSerializer):
         fields = [*LocationRefSerializer.Meta.fields, "ancestors"]
 
 
-class ParticipantSerializer(Serializer):
+class ParticipantSerializer(serializers.Serializer):
     actor = ActorRefSerializer(read_only=True)
     role = serializers.CharField(help_text="The actor's role in the event.")
     role_label = serializers.CharField(source="get_role_display")
@@ -76,7 +76,7 @@ class ParticipantSerializer(Serializer):
     note = serializers.CharField()
 
 
-class RelatedEventSerializer(Serializer):
+class RelatedEventSerializer(serializers.Serializer):
     relation = serializers.CharField(
         help_text="Kind of link (warned_of, led_to, response_to, part_of, follows, related)."
     )

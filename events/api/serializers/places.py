@@ -9,13 +9,13 @@ from events.models import (
 )
 
 from .actors import AliasSerializer
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, ModelSerializer, list_link
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, list_link
 from .events import AncestorsMixin
 from .refs import LocationRefSerializer
 
 
 # --- locations ----------------------------------------------------------------------------
-class LocationListSerializer(ModelSerializer):
+class LocationListSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:location-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     parent = LocationRefSerializer(read_only=True, allow_null=True)

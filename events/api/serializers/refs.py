@@ -10,11 +10,11 @@ from events.models import (
     Location,
 )
 
-from .base import ApiLink, ModelSerializer, VisibleOnlyMixin
+from .base import ApiLink, VisibleOnlyMixin
 
 
 # --- nested references --------------------------------------------------------------------
-class LocationRefSerializer(VisibleOnlyMixin, ModelSerializer):
+class LocationRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
     url = ApiLink(view_name="api:location-detail", lookup_field="slug")
 
     class Meta:
@@ -22,7 +22,7 @@ class LocationRefSerializer(VisibleOnlyMixin, ModelSerializer):
         fields = ["url", "slug", "name", "kind", "latitude", "longitude"]
 
 
-class ActorRefSerializer(VisibleOnlyMixin, ModelSerializer):
+class ActorRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
 
     class Meta:
@@ -30,7 +30,7 @@ class ActorRefSerializer(VisibleOnlyMixin, ModelSerializer):
         fields = ["url", "slug", "name", "kind"]
 
 
-class EventRefSerializer(VisibleOnlyMixin, ModelSerializer):
+class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
     url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     type = serializers.CharField(source="event_type", help_text="Kind of event.")
 
@@ -39,7 +39,7 @@ class EventRefSerializer(VisibleOnlyMixin, ModelSerializer):
         fields = ["url", "slug", "title", "type", "start", "start_precision"]
 
 
-class ArticleRefSerializer(VisibleOnlyMixin, ModelSerializer):
+class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
 
     class Meta:
@@ -55,7 +55,7 @@ class ArticleRefSerializer(VisibleOnlyMixin, ModelSerializer):
         ]
 
 
-class ClaimRefSerializer(ModelSerializer):
+class ClaimRefSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:claim-detail")
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
 
