@@ -6,6 +6,7 @@ from django.urls import path, reverse
 
 from events.models import (
     Change,
+    ChangePrune,
     Correction,
     LoadedRow,
     Mention,
@@ -96,6 +97,14 @@ class ChangeAdmin(ReadOnlyLogAdmin):
     search_fields = ("slug",)
     ordering = ("-id",)
     show_full_result_count = False  # the log grows with every write: no COUNT(*) per page
+
+
+@admin.register(ChangePrune)
+class ChangePruneAdmin(ReadOnlyLogAdmin):
+    """Each ``manage.py prune_changes`` run: where the change feed starts now."""
+
+    list_display = ("txid", "change_id", "removed", "created_at")
+    ordering = ("-txid", "-change_id")
 
 
 @admin.register(Proposal)

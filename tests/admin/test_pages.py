@@ -10,7 +10,7 @@ from tests.admin.cast import build_cast
 # The API's tombstones are a log written on delete, the change feed's log is written with
 # every change, the record loader's fingerprints are written by the loader, webhook
 # deliveries by the webhook worker: registered read-only, so not "editable".
-READ_ONLY = {"tombstone", "loadedrow", "change", "webhookdelivery"}
+READ_ONLY = {"tombstone", "loadedrow", "change", "changeprune", "webhookdelivery"}
 EVENTS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "events"]
 MODEL_NAMES = sorted(
     model._meta.model_name for model in EVENTS_MODELS if model._meta.model_name not in READ_ONLY
