@@ -361,7 +361,7 @@ def actor_list(actor, ctx: Context) -> dict:
         "kind": actor.kind,
         "description": actor.description,
         "aliases": [
-            {**alias(a), "is_abbreviation": a.is_abbreviation} for a in actor.aliases.all()
+            {**alias(a), "is_abbreviation": a.is_abbreviation} for a in actor.fetched_aliases
         ],
         "wikidata_qid": actor.wikidata_qid,
         "website": actor.website,
@@ -396,8 +396,8 @@ def affiliated(row, ctx: Context) -> dict:
 def actor_detail(actor, ctx: Context) -> dict:
     return {
         **actor_list(actor, ctx),
-        "affiliations": [affiliation(a, ctx) for a in actor.affiliations.all()],
-        "affiliated": [affiliated(a, ctx) for a in actor.affiliated.all()],
+        "affiliations": [affiliation(a, ctx) for a in actor.fetched_affiliations],
+        "affiliated": [affiliated(a, ctx) for a in actor.fetched_affiliated],
         "events_url": ctx.list_link("api:event-list", actor=actor.slug),
         "claims_url": ctx.list_link("api:claim-list", speaker=actor.slug),
     }
@@ -425,9 +425,9 @@ def location_list(place, ctx: Context) -> dict:
 def location_detail(place, ctx: Context) -> dict:
     return {
         **location_list(place, ctx),
-        "ancestors": [location_ref(p, ctx) for p in getattr(place, "api_ancestors", [])],
-        "children": [location_ref(p, ctx) for p in place.children.all()],
-        "aliases": [alias(a) for a in place.aliases.all()],
+        "ancestors": [location_ref(p, ctx) for p in place.api_ancestors],
+        "children": [location_ref(p, ctx) for p in place.fetched_children],
+        "aliases": [alias(a) for a in place.fetched_aliases],
         "events_url": ctx.list_link("api:event-list", location=place.slug),
     }
 

@@ -26,7 +26,7 @@ class ActorAliasSerializer(AliasSerializer):
 class ActorListSerializer(serializers.ModelSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
     html_url = HtmlUrlField()
-    aliases = ActorAliasSerializer(many=True, read_only=True)
+    aliases = ActorAliasSerializer(source="fetched_aliases", many=True, read_only=True)
 
     class Meta:
         model = Actor
@@ -59,8 +59,8 @@ class AffiliatedSerializer(AffiliationSerializer):
 
 
 class ActorDetailSerializer(ActorListSerializer):
-    affiliations = AffiliationSerializer(many=True, read_only=True)
-    affiliated = AffiliatedSerializer(many=True, read_only=True)
+    affiliations = AffiliationSerializer(source="fetched_affiliations", many=True, read_only=True)
+    affiliated = AffiliatedSerializer(source="fetched_affiliated", many=True, read_only=True)
     events_url = serializers.SerializerMethodField()
     claims_url = serializers.SerializerMethodField()
 

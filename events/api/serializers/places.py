@@ -41,8 +41,8 @@ class LocationListSerializer(serializers.ModelSerializer):
 
 class LocationDetailSerializer(AncestorsMixin, LocationListSerializer):
     ancestors = serializers.SerializerMethodField()
-    children = LocationRefSerializer(many=True, read_only=True)
-    aliases = AliasSerializer(many=True, read_only=True)
+    children = LocationRefSerializer(source="fetched_children", many=True, read_only=True)
+    aliases = AliasSerializer(source="fetched_aliases", many=True, read_only=True)
     events_url = serializers.SerializerMethodField()
 
     class Meta(LocationListSerializer.Meta):
