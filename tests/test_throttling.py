@@ -91,6 +91,39 @@ def test_the_counter_is_exact_in_redis():
     assert all(0 < d.retry_after <= 3600 for d in decisions[5:])
 
 
+def test_the_redis_counter_starts_a_window_with_its_lifetime_in_one_round_trip():
+    """``count`` pipelines SET NX EX and INCR: a new key lives ``timeout`` seconds, the
+    cache's own reads see the number, and a later count never resets the window."""
+    from newsbase.cache import count
+
+    with override_settings(CACHES=redis_cache(redis_url())):
+        cache = caches["default"]
+        assert [count("w", 60) for _ in range(3)] == [1, 2, 3]
+        assert cache.get("w") == 3
+        client = cache._cache.get_client(write=True)
+        assert 0 < client.ttl(cache.make_and_validate_key("w")) <= 60
+
+
+def test_one_redis_client_serves_every_call_of_a_cache():
+    """Django builds a redis-py client per call; ours keeps one per connection pool."""
+    with override_settings(CACHES=redis_cache(redis_url())):
+        backend = caches["default"]._cache
+        client = backend.get_client("k", write=True)
+        assert backend.get_client("other") is client  # one server: one pool for both
+        assert caches["default"].add("k", 1) and caches["default"].get("k") == 1
+
+
+def test_the_redis_counter_holds_under_concurrency():
+    """30 counts at once from 15 threads, each with its own connection, limit 10: exactly
+    10 pass."""
+    with (
+        override_settings(CACHES=redis_cache(redis_url())),
+        ThreadPoolExecutor(max_workers=15) as pool,
+    ):
+        allowed = list(pool.map(lambda _: hit("c", "9.9.9.9", "10/hour").allowed, range(30)))
+    assert allowed.count(True) == 10, allowed
+
+
 def database_cache() -> dict:
     return {
         **settings.CACHES,

@@ -5,10 +5,19 @@ a write anywhere makes every entry a miss on the next request. The generation is
 before the view reads the database: a body rendered from rows older than a commit is
 always stored under the generation before it, and never served once the commit has moved
 it on.
+
+Each worker also keeps the entries it served last in its own memory (:class:`LocalEntries`,
+``RENDERED_LOCAL_BYTES`` at most), held to the same rule: one is served only while the
+shared generation is still the one it was stored with, and no longer than the shared entry
+may live. A hit then reads a few bytes (the generation) from the shared cache instead of
+the whole body, and unpickles nothing.
 """
 
 import logging
 import math
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,6 +36,57 @@ def enabled() -> bool:
     return settings.RENDERED_CACHE
 
 
+class LocalEntries:
+    """This process's most recently used entries: ``url key → (generation, expires,
+    representation)``, the least recently used dropped beyond ``limit`` bytes of bodies."""
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[str, float, Representation, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # the live-server and threaded workers share it
+
+    def get(self, url_key: str) -> tuple[str, Representation] | None:
+        with self._lock:
+            found = self._entries.get(url_key)
+            if found is None:
+                return None
+            if found[1] <= time.monotonic():
+                self._drop(url_key)
+                return None
+            self._entries.move_to_end(url_key)
+            return found[0], found[2]
+
+    def put(self, url_key: str, at_generation: str, representation: Representation, timeout):
+        size = len(representation.body) + sum(map(len, representation.encoded.values()))
+        limit = settings.RENDERED_LOCAL_BYTES
+        with self._lock:
+            self._drop(url_key)
+            if size > limit:
+                return
+            expires = time.monotonic() + timeout
+            self._entries[url_key] = (at_generation, expires, representation, size)
+            self._bytes += size
+            while self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def discard(self, url_key: str) -> None:
+        with self._lock:
+            self._drop(url_key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, url_key: str) -> None:
+        found = self._entries.pop(url_key, None)
+        if found is not None:
+            self._bytes -= found[3]
+
+
+local = LocalEntries()
+
+
 def lookup(url_key: str) -> tuple[str | None, Representation | None]:
     """The current generation and the entry for ``url_key`` if it is of that generation;
     (None, None) while the shared cache cannot be reached (``changes.generation``)."""
@@ -34,6 +94,12 @@ def lookup(url_key: str) -> tuple[str | None, Representation | None]:
     try:
         if changes.pending_bump():
             return changes.generation(), None
+        mine = local.get(url_key)
+        if mine is not None:
+            current = changes.generation()
+            if current is not None and current == mine[0]:
+                return current, mine[1]
+            local.discard(url_key)
         if settings.CACHES["http"] == settings.CACHES["rendered"]:  # Redis: one round trip
             found = http.get_many([GENERATION_KEY, f"r:{url_key}"])
             current = found.get(GENERATION_KEY) or changes.generation()
@@ -45,6 +111,7 @@ def lookup(url_key: str) -> tuple[str | None, Representation | None]:
         logger.warning("rendered cache unreachable, rendering afresh: %s", exc)
         return None, None
     if current is not None and entry is not None and entry[0] == current:
+        local.put(url_key, current, entry[1], timeout_for(current))
         return current, entry[1]
     return current, None
 
@@ -83,9 +150,9 @@ def save(url_key: str, at_generation: str | None, representation: Representation
     cache was unreachable then, and nothing is kept)."""
     if at_generation is None:
         return
+    timeout = timeout_for(at_generation)
+    local.put(url_key, at_generation, representation, timeout)
     try:
-        caches["rendered"].set(
-            f"r:{url_key}", (at_generation, representation), timeout_for(at_generation)
-        )
+        caches["rendered"].set(f"r:{url_key}", (at_generation, representation), timeout)
     except changes.CACHE_ERRORS as exc:
         logger.warning("rendered cache unreachable, body not kept: %s", exc)

@@ -143,7 +143,7 @@ else:
 # Neither uses the database, so caching adds no query to a request.
 if REDIS_URL:
     CACHES["http"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsbase.cache.ReusedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "newsbase-http",
     }
@@ -326,6 +326,9 @@ HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE",
 # Serve anonymous readers' public pages and API responses rendered once per version of the
 # record (events/cache/); false renders every request (the benchmark's cold run).
 RENDERED_CACHE = env_bool("RENDERED_CACHE", True)
+# Each worker also keeps the rendered bodies it served last in memory, up to this many bytes
+# (events.cache.store.LocalEntries): a hit then reads only the generation from Redis.
+RENDERED_LOCAL_BYTES = env_int("RENDERED_LOCAL_BYTES", 32 * 1024 * 1024)
 
 # --- Issue 5: reader pages (maps, Content Security Policy) ----------------------------------
 from django.utils.csp import CSP  # noqa: E402

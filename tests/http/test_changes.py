@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from events import models as m
-from events.cache import store
+from events.cache import changes, store
 from events.cache.changes import (
     ALL_KEY,
     GENERATION_KEY,
@@ -98,8 +98,6 @@ def test_shared_caches_keep_a_body_no_longer_than_the_rendered_cache(settings):
 def test_a_write_not_announced_moves_the_generation_before_anything_is_served(monkeypatch):
     from django.core.cache import caches
 
-    from events.cache import changes
-
     before = generation()
     # As after a failed bump (the cache was unreachable), its retry now due:
     monkeypatch.setattr(changes, "_unsent_bump", time.monotonic() - changes.RETRY_SECONDS)
@@ -116,3 +114,39 @@ def test_bump_cache_is_for_writes_made_outside_django(heard):
     call_command("bump_cache", verbosity=0)
     assert generation() != before
     assert heard == [frozenset({ALL_KEY})]
+
+
+def representation(size: int) -> store.Representation:
+    return store.Representation(
+        status=200,
+        headers=[],
+        body=b"x" * size,
+        digest=str(size),
+        last_modified=0,
+        vary=(),
+        compressible=False,
+    )
+
+
+def test_a_worker_keeps_its_last_bodies_within_its_byte_budget(settings):
+    settings.RENDERED_LOCAL_BYTES = 1000
+    kept = store.LocalEntries()
+    for name in "abc":
+        kept.put(name, "g1", representation(400), timeout=60)
+    assert kept.get("a") is None  # the least recently used went to stay under 1000 bytes
+    assert kept.get("b")[0] == "g1" and kept.get("c")[1].body == b"x" * 400
+    kept.put("huge", "g1", representation(1001), timeout=60)
+    assert kept.get("huge") is None and kept.get("b") is not None  # too big to keep at all
+    kept.put("gone", "g1", representation(10), timeout=0)
+    assert kept.get("gone") is None  # no longer than the shared entry may live
+
+
+def test_a_kept_body_is_served_only_under_the_generation_it_was_rendered_at(settings):
+    kept = representation(10)
+    before = generation()
+    store.save("some-url", before, kept)
+    assert store.lookup("some-url") == (before, kept)
+    changes.bump()
+    current, entry = store.lookup("some-url")
+    assert current != before and entry is None
+    assert store.local.get("some-url") is None  # the stale one is let go

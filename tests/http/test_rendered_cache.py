@@ -255,7 +255,7 @@ def test_an_unreachable_cache_fails_neither_a_write_nor_a_read(client, story, se
     url = story.attack.get_absolute_url()
     assert story.attack.title in client.get(url).content.decode()  # rendered and kept
     down = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsbase.cache.ReusedClientRedisCache",  # as in production
         "LOCATION": f"redis://127.0.0.1:{port}/0",
     }
     working = settings.CACHES
