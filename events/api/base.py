@@ -27,7 +27,7 @@ from events.reads.as_of import AsOf, InvalidAsOf
 from events.reads.common import slug_redirect
 
 from . import geojson
-from .fields import class_field_tree, parse_selection, select
+from .fields import class_field_tree, parse_selection, select, selection_names
 from .pagination import KeysetPagination
 from .render import Context
 from .schema import EMPTY_ALLOWED
@@ -35,17 +35,6 @@ from .schema import EMPTY_ALLOWED
 LIST_PARAMS = {"cursor", "count", "page_size", "ordering", "fields", "omit", "format"}
 DETAIL_PARAMS = {"fields", "omit", "format"}
 
-FIELDS_PARAM = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to return; nested ones as parent.child "
-    "(e.g. slug,title,location.name).",
-)
-OMIT_PARAM = OpenApiParameter(
-    "omit",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to leave out; nested ones as parent.child.",
-)
 AS_OF_PARAM = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
@@ -224,6 +213,11 @@ class ApiViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         query = request.META.get("QUERY_STRING")
         return f"{url}?{query}" if query else url
 
+    def selection_names(self, param: str) -> list[str]:
+        """Every name ``param`` (``fields`` or ``omit``) accepts here: the schema's enum
+        (events.api.schema.ApiAutoSchema), from the tree :attr:`selection` parses against."""
+        return selection_names(class_field_tree(self.get_serializer_class()), param)
+
     @cached_property
     def selection(self) -> tuple[dict | None, dict | None]:
         """``fields=`` and ``omit=`` parsed against the serializer's field tree."""
@@ -308,10 +302,8 @@ def _slug_param(example: str) -> OpenApiParameter:
 def _list_and_detail_schema(tag: str, detail_params=(), example_slug=None):
     path = [_slug_param(example_slug)] if example_slug else []
     return {
-        "list": extend_schema(tags=[tag], parameters=[FIELDS_PARAM, OMIT_PARAM]),
-        "retrieve": extend_schema(
-            tags=[tag], parameters=[*path, FIELDS_PARAM, OMIT_PARAM, *detail_params]
-        ),
+        "list": extend_schema(tags=[tag]),
+        "retrieve": extend_schema(tags=[tag], parameters=[*path, *detail_params]),
     }
 
 

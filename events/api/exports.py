@@ -7,7 +7,7 @@ snapshots still kept. See :mod:`events.sync.export`.
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -108,6 +108,9 @@ class ExportFileView(StrictQueryMixin, APIView):
     @extend_schema(
         tags=["sync"],
         operation_id="exports_file",
+        # The file is served as it is stored, whatever ?format= says: the view refuses it
+        # (as every unknown parameter), so the schema does not offer it.
+        parameters=[OpenApiParameter("format", exclude=True)],
         responses={
             (200, "application/gzip"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file (the manifest is JSON)."

@@ -7,7 +7,9 @@ Names are checked against the serializer's own field tree, so a typo is a 400 na
 An object's identity (``id``, ``slug``) is kept at every level whatever the selection says,
 so the schema can require it (events.api.schema.IDENTITY); ``omit=slug`` is a 400.
 Selection shapes the payload here, and the queries too: the views ask the read layer only for
-the parts the selection keeps (``ApiViewSet.wants``).
+the parts the selection keeps (``ApiViewSet.wants``). :func:`selection_names` lists every
+name each parameter accepts, from the same tree and rule: the OpenAPI schema's enums
+(events.api.schema.ApiAutoSchema).
 """
 
 import functools
@@ -54,12 +56,17 @@ def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
     ``fields=location,location.name`` returns all of location, ``omit=claims.sources,claims``
     leaves out all of claims.
     """
-    if raw is None or not raw.strip():
+    if raw is None:
         return None
     selection: dict = {}
     errors = []
-    for path in (p.strip() for p in raw.split(",")):
-        if not path:
+    for path in raw.split(","):
+        if not path or path != path.strip():
+            # The schema's array of names, comma-separated: an empty or padded name is none
+            # of them (``fields=slug,`` once read as ``fields=slug``, ``fields=,`` as absent).
+            errors.append(
+                f"“{path}” is not a field name: separate names with single commas, no spaces."
+            )
             continue
         parts = path.split(".")
         # node: where this path goes in the selection; None once it lies in a whole field.
@@ -87,6 +94,23 @@ def parse_selection(raw: str | None, tree: Tree, param: str) -> dict | None:
     if errors:
         raise ValidationError({param: errors})
     return selection
+
+
+def selection_names(tree: Tree, param: str) -> list[str]:
+    """Every name :func:`parse_selection` accepts for ``param`` (``fields`` or ``omit``):
+    each field, nested ones as parent.child, in the tree's order; ``omit`` leaves out
+    identity fields."""
+    names = []
+
+    def walk(level: Tree, parents: list[str]) -> None:
+        for name, sub in level.items():
+            if not (param == "omit" and name in IDENTITY):
+                names.append(".".join([*parents, name]))
+            if sub:
+                walk(sub, [*parents, name])
+
+    walk(tree, [])
+    return names
 
 
 def _unknown(path: str, parents: list[str], level: Tree) -> str:

@@ -62,6 +62,11 @@ class SlugFilter(filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(
+    # As the form field reads it: at most MAX_QUERY_LENGTH characters, no NUL (Django's
+    # ProhibitNullCharactersValidator).
+    {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": r"^[^\x00]*$"}
+)
 class SearchFilter(filters.CharFilter):
     """``q``: the shared search service (events.search), the same as the site's search."""
 
@@ -277,9 +282,12 @@ class BBoxField(forms.CharField):
         return min_lon, min_lat, max_lon, max_lat
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"}
-)
+#: A longitude (-180 to 180) and a latitude (-90 to 90) as BBoxField reads them, for the schema.
+_LON = r"-?0*(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
+_LAT = r"-?0*(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?)"
+
+
+@extend_schema_field({"type": "string", "pattern": f"^{_LON},{_LAT},{_LON},{_LAT}$"})
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 

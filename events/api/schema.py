@@ -3,7 +3,8 @@ document strict OpenAPI 3.0 validators accept.
 
 ``ApiAutoSchema`` adds the shared error shape (events.api.errors.ErrorSerializer) for each
 status an operation can answer with, and replaces the schema of ``application/geo+json``
-responses (which spectacular would otherwise document as the JSON shape).
+responses (which spectacular would otherwise document as the JSON shape), and gives
+``fields`` / ``omit`` the names each operation takes (an enum component per serializer).
 :func:`strict_contract` (a post-processing hook) marks what is required and writes
 nullability the way OpenAPI 3.0 validators (openapi-core) read it; tests/api/contract.py
 checks every response of the API tests against the result.
@@ -12,6 +13,8 @@ checks every response of the API tests against the result.
 from collections.abc import Iterator
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter
 
 from . import geojson
 from .errors import ErrorSerializer
@@ -25,7 +28,46 @@ ERRORS = {
 }
 
 
+#: ``fields=`` / ``omit=``: what each says; the names come from the view's field tree.
+SELECTION = {
+    "fields": "Fields to return, comma-separated; nested ones as parent.child (e.g. "
+    "slug,title,location.name). The object's identity (id, slug) is always given.",
+    "omit": "Fields to leave out, comma-separated; nested ones as parent.child. The "
+    "object's identity (id, slug) cannot be left out.",
+}
+
+
 class ApiAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        """``fields`` and ``omit`` as arrays of the names this operation accepts
+        (events.api.fields.selection_names), written comma-separated (form, not exploded)."""
+        parameters = list(super().get_override_parameters())
+        names_of = getattr(self.view, "selection_names", None)
+        if names_of is None or self.method != "GET":
+            return parameters
+        serializer = self.view.get_serializer_class().__name__.removesuffix("Serializer")
+        for param, description in SELECTION.items():
+            names = names_of(param)
+            suffix = "Field" if param == "fields" else "OmittableField"
+            component = ResolvedComponent(
+                name=f"{serializer}{suffix}",
+                type=ResolvedComponent.SCHEMA,
+                object=f"{serializer}{suffix}",
+                schema={
+                    "type": "string",
+                    "enum": names,
+                    "description": f"A field name ``{param}=`` takes for {serializer}.",
+                },
+            )
+            self.registry.register_on_missing(component)
+            schema = {"type": "array", "items": component.ref, "minItems": 1}
+            parameters.append(
+                OpenApiParameter(
+                    param, schema, description=description, style="form", explode=False
+                )
+            )
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         self._document_geojson(responses, direction)

@@ -74,15 +74,23 @@ def keep_the_test_connection():
 OPERATIONS = {op.label: op for op in (result.ok() for result in schema.get_all_operations())}
 
 
-# Valid requests for every operation; invalid ones for each operation that takes input (an
-# operation without parameters or body has no invalid request to make).
+def _can_be_invalid(operation) -> bool:
+    """Whether some input of ``operation`` can be made invalid: a body, a query parameter
+    or a constrained path parameter (any string is a valid plain path segment)."""
+    raw = operation.definition.raw
+    return bool(raw.get("requestBody")) or any(
+        p.get("in") != "path" or p.get("schema") != {"type": "string"}
+        for p in raw.get("parameters", [])
+    )
+
+
+# Valid requests for every operation; invalid ones for each operation with an input that can
+# be invalid.
 RUNS = [
     (label, mode)
     for label in sorted(OPERATIONS)
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    if mode is GenerationMode.POSITIVE
-    or OPERATIONS[label].definition.raw.get("parameters")
-    or OPERATIONS[label].definition.raw.get("requestBody")
+    if mode is GenerationMode.POSITIVE or _can_be_invalid(OPERATIONS[label])
 ]
 
 

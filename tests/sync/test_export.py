@@ -165,3 +165,18 @@ def test_a_client_asking_for_gzip_gets_the_file_or_a_json_error(api, crocus):
     missing = api.get(url.replace("claims", "rumours"), HTTP_ACCEPT="application/gzip")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     assert missing.json()["status"] == 404
+
+
+def test_the_file_operation_offers_no_query_parameter_and_refuses_one(api, crocus):
+    """The file is served as stored: ``?format=`` (which the schema once offered, as gz or
+    json) is refused like any unknown parameter, and the schema offers none."""
+    document = api.get(reverse("api:schema"), {"format": "json"}).json()
+    operation = document["paths"]["/api/v1/exports/{name}/{file}"]["get"]
+    assert {p["in"] for p in operation["parameters"]} == {"path"}
+    call_command("export", "--verbosity", "0")
+    url = reverse("api:export-file", kwargs={"name": snapshots()[0], "file": "claims.jsonl.gz"})
+    assert api.get(url).status_code == 200
+    for fmt in ("gz", "json"):
+        response = api.get(url, {"format": fmt})
+        assert response.status_code == 400
+        assert "format" in response.json()["errors"]
