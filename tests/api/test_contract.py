@@ -54,7 +54,7 @@ def test_every_empty_parameter_is_a_400_naming_it(api, crocus, name, kwargs, par
 
 
 def test_an_empty_cursor_is_the_first_page(api, crocus):
-    """The one exception: a page whose previous page is the first has previous_cursor ""."""
+    """The one exception: ``cursor=`` is the first page, as no cursor is."""
     first = api.get(reverse("api:event-list"), {"page_size": 2}).json()
     again = api.get(reverse("api:event-list"), {"page_size": 2, "cursor": ""}).json()
     assert again["results"] == first["results"]
