@@ -230,6 +230,12 @@ def test_a_name_the_schema_does_not_list_is_refused(api, crocus, path, param, va
         ("0,91,0,0", False),
         ("0,-90.01,0,0", False),
         ("0,0,360,0", False),
+        # Plain decimals only, as the pattern says (the API once took these too).
+        ("1e1,0,20,1", False),
+        ("+1,0,2,1", False),
+        (" 1,0,2,1", False),
+        ("1, 0,2,1", False),
+        ("1,0,2,1 ", False),
     ],
 )
 def test_the_schema_states_the_range_of_bbox(api, bbox, valid):
