@@ -85,14 +85,9 @@ def _searching(query: dict) -> bool:
     return isinstance(q, str) and bool(q.strip())
 
 
-@schemathesis.hook
-def before_call(context, case, kwargs):
-    """Give a request generated as valid the values its data and the day make valid."""
-    meta = case.meta
-    query = case.query
-    if meta is None or not meta.generation.mode.is_positive or not isinstance(query, dict):
-        return
-    base = case.operation.schema.get_base_url()
+def real_values(base: str, path: str, query: dict) -> None:
+    """Give ``query`` (a valid one for the operation at ``path``) the values its data and
+    the day make valid, in place. tests/api/test_schemathesis_hooks.py runs it."""
     for name, resource in SLUG_FILTERS.items():
         value = query.get(name)
         if isinstance(value, str):
@@ -103,7 +98,6 @@ def before_call(context, case, kwargs):
     if isinstance(ordering, str) and ordering.lstrip("-") == RELEVANCE and not _searching(query):
         del query["ordering"]  # relevance orders search results only
     if isinstance(query.get("cursor"), str) and query["cursor"]:
-        path = case.operation.path
         query["cursor"] = _cursor_for(base, path.replace(".geojson", "/"), query)
     as_of = query.get("as_of")
     today = dt.datetime.now(dt.UTC).date()
@@ -114,3 +108,12 @@ def before_call(context, case, kwargs):
         min_lon, min_lat, max_lon, max_lat = bbox.split(",")
         if float(min_lat) > float(max_lat):
             query["bbox"] = ",".join([min_lon, max_lat, max_lon, min_lat])
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """A request generated as valid gets :func:`real_values`; any other is sent as is."""
+    meta, query = case.meta, case.query
+    if meta is None or not meta.generation.mode.is_positive or not isinstance(query, dict):
+        return
+    real_values(case.operation.schema.get_base_url(), case.operation.path, query)

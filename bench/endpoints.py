@@ -8,7 +8,7 @@ in PostgreSQL: the same rows and fields the endpoint serves, fetched by one hand
 query. That query is served over HTTP by ``bench/floor_app.py`` (the WSGI floor) and run
 alone by pgbench (the DB floor).
 
-When the API's serializers change shape, change the floor SQL here so that the two keep
+When the API's shapes change (events/api/render.py), change the floor SQL here so the two keep
 serving the same fields; the harness compares their JSON keys and row identities in every
 run and reports any difference beside the numbers.
 """
@@ -43,7 +43,7 @@ class Endpoint:
 
 
 # --- Floor SQL ----------------------------------------------------------------------------
-# Written to serve what the API serializers (events/api/serializers.py) serve: the same
+# Written to serve what the API's renderers (events/api/render.py) serve: the same
 # fields, nested objects and rows, with absolute URLs built from %(base)s (the floor app
 # passes the request's own scheme and host, as DRF's build_absolute_uri does).
 

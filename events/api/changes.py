@@ -22,14 +22,14 @@ from .base import StrictQueryMixin
 from .errors import CursorGone, ErrorSerializer
 from .pagination import parse_page_size
 from .resource_urls import detail_url, merged_into
-from .serializers import MergedIntoSerializer
+from .serializers import MergedIntoSerializer, OptionalText
 
 
 class ChangeSerializer(serializers.Serializer):
     position = serializers.CharField(help_text="This change's place in the feed (a cursor).")
     type = serializers.ChoiceField(choices=ChangeKind.choices, source="kind")
     id = serializers.IntegerField(source="object_id", help_text="The object's id.")
-    slug = serializers.CharField(help_text="The object's slug (blank for claims).")
+    slug = OptionalText(help_text="The object's slug (null for claims, which have none).")
     url = serializers.URLField(help_text="Fetch this to get the object as it is now.")
     action = serializers.ChoiceField(
         choices=ChangeAction.choices,

@@ -129,14 +129,14 @@ def feed_rows(page, request) -> list[dict]:
         {
             "type": row["type"],
             "id": row["key_id"],
-            "slug": row.get("slug", ""),
+            "slug": row.get("slug") or None,  # claims have none
             "reason": row["reason"]
             if "status" not in row
             else "withdrawn"
             if row["status"] == Status.WITHDRAWN
             else "unpublished",
             "at": row["at"],
-            "public_note": row.get("public_note", ""),
+            "public_note": row.get("public_note") or None,
             "merged_into": merged_into(request, row["type"], row.get("merged_into_id")),
         }
         for row in page

@@ -286,33 +286,35 @@ class KeysetPagination(BasePagination):
         return self.encode_cursor(self.page[-1], reverse=False)
 
     def get_previous_cursor(self) -> str | None:
-        """The previous page's cursor; ``""`` (no cursor) when it is the first page and
-        this page is empty, so nothing on it marks where the previous one ends."""
-        if not self.has_previous:
+        """The previous page's cursor; ``None`` when there is no previous page, or when it
+        is the first page and this page is empty (nothing on it marks where the previous
+        one ends: ask for the list without a cursor, as ``previous`` does)."""
+        if not self.has_previous or not self.page:
             return None
-        if not self.page:
-            return ""
         return self.encode_cursor(self.page[0], reverse=True)
 
     def _link(self, cursor: str | None) -> str | None:
         if cursor is None:
             return None
-        if cursor == "":
-            return remove_query_param(self.base_url, self.cursor_query_param)
         return replace_query_param(self.base_url, self.cursor_query_param, cursor)
 
     def get_next_link(self):
         return self._link(self.get_next_cursor())
 
     def get_previous_link(self):
-        return self._link(self.get_previous_cursor())
+        if not self.has_previous:
+            return None
+        cursor = self.get_previous_cursor()
+        if cursor is None:  # the first page: the list without a cursor
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return self._link(cursor)
 
     def envelope(self) -> dict:
         """Everything a page says besides its items (``count`` only when asked for)."""
         next_cursor, previous_cursor = self.get_next_cursor(), self.get_previous_cursor()
         envelope = {
             "next": self._link(next_cursor),
-            "previous": self._link(previous_cursor),
+            "previous": self.get_previous_link(),
             "next_cursor": next_cursor,
             "previous_cursor": previous_cursor,
         }
@@ -382,8 +384,9 @@ def envelope_schema() -> dict:
         },
         "previous_cursor": {
             **cursor,
-            "description": "The previous page's position, to pass as `cursor`, or null on "
-            "the first page (an empty string when the previous page is the first one).",
+            "description": "The previous page's position, to pass as `cursor`, or null when "
+            "there is none to pass: on the first page, and on an empty page whose previous "
+            "page is the first (follow `previous`, the list without a cursor).",
         },
         "count": {
             "type": "integer",

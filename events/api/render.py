@@ -15,7 +15,9 @@ them field by field, so a shape here and its serializer cannot drift apart.
 
 Rules kept from DRF's fields: a ``None`` value is ``null`` whatever the field; dates and
 times are ISO 8601, times in the current time zone with UTC written ``Z``; a nested object
-the client may not see (a draft speaker for an anonymous client) is ``null``.
+the client may not see (a draft speaker for an anonymous client) is ``null``. And one of
+our own: a value that is absent is ``null``, never ``""`` (:func:`text`, and
+``serializers.optional`` on the schema's side).
 """
 
 from __future__ import annotations
@@ -72,6 +74,11 @@ def iso_datetime(value) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def text(value) -> str | None:
+    """A blank-or-value column: absent is ``null``, never ``""``."""
+    return value or None
+
+
 def iso_date(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -80,7 +87,7 @@ def workflow(obj) -> dict:
     """The fields every published resource ends with (serializers.WORKFLOW_FIELDS)."""
     return {
         "status": obj.status,
-        "public_note": obj.public_note,
+        "public_note": text(obj.public_note),
         "first_published_at": iso_datetime(obj.first_published_at),
         "created_at": iso_datetime(obj.created_at),
         "updated_at": iso_datetime(obj.updated_at),
@@ -133,10 +140,10 @@ def article_ref(article, ctx: Context) -> dict | None:
         "api_url": ctx.link("api:article-detail", "slug", article.slug),
         "slug": article.slug,
         "headline": article.headline,
-        "original_headline": article.original_headline,
+        "original_headline": text(article.original_headline),
         "kind": article.kind,
         "published_on": iso_date(article.published_on),
-        "url": article.url,
+        "url": text(article.url),
     }
 
 
@@ -203,7 +210,7 @@ def figures(claims, ctx: Context) -> list[dict]:
 def claim_source(source, ctx: Context) -> dict:
     return {
         "article": article_ref(source.article, ctx),
-        "passage": source.passage,
+        "passage": text(source.passage),
         "start_offset": source.start_offset,
         "end_offset": source.end_offset,
         "attributes_speaker": source.attributes_speaker,
@@ -211,7 +218,7 @@ def claim_source(source, ctx: Context) -> dict:
 
 
 def correction(row) -> dict:
-    return {"kind": row.kind, "note": row.note, "created_at": iso_datetime(row.created_at)}
+    return {"kind": row.kind, "note": text(row.note), "created_at": iso_datetime(row.created_at)}
 
 
 def claim_relations(claim, ctx: Context) -> list[dict]:
@@ -238,9 +245,9 @@ def _claim_body(claim, ctx: Context) -> dict:
         "language": claim.language,
         "made_at": iso_datetime(claim.made_at),
         "made_precision": claim.made_precision,
-        "venue": claim.venue,
+        "venue": text(claim.venue),
         "assessment": claim.assessment,
-        "assessment_note": claim.assessment_note,
+        "assessment_note": text(claim.assessment_note),
         "figure": figure(claim),
         "sources": [claim_source(s, ctx) for s in claim.fetched_sources],
     }
@@ -288,12 +295,12 @@ def event_list(event, ctx: Context, location=location_ref) -> dict:
         "html_url": ctx.page(event),
         "slug": event.slug,
         "title": event.title,
-        "summary": event.summary,
+        "summary": text(event.summary),
         "type": event.event_type,
         "start": iso_datetime(event.start),
         "start_precision": event.start_precision,
         "end": iso_datetime(event.end),
-        "end_precision": event.end_precision,
+        "end_precision": text(event.end_precision),
         "timezone": event.timezone,
         "location": location(event.location, ctx),
         "parent": event_ref(event.parent, ctx),
@@ -316,8 +323,8 @@ def participant(row, ctx: Context) -> dict:
         "role": row.role,
         "role_label": row.get_role_display(),
         "source": article_ref(row.source, ctx),
-        "passage": row.passage,
-        "note": row.note,
+        "passage": text(row.passage),
+        "note": text(row.note),
     }
 
 
@@ -349,7 +356,7 @@ def event_detail(event, ctx: Context) -> dict:
 
 # --- actors -----------------------------------------------------------------------------------
 def alias(row) -> dict:
-    return {"name": row.name, "language": row.language, "script": row.script}
+    return {"name": row.name, "language": text(row.language), "script": text(row.script)}
 
 
 def actor_list(actor, ctx: Context) -> dict:
@@ -359,12 +366,12 @@ def actor_list(actor, ctx: Context) -> dict:
         "slug": actor.slug,
         "name": actor.name,
         "kind": actor.kind,
-        "description": actor.description,
+        "description": text(actor.description),
         "aliases": [
-            {**alias(a), "is_abbreviation": a.is_abbreviation} for a in actor.aliases.all()
+            {**alias(a), "is_abbreviation": a.is_abbreviation} for a in actor.fetched_aliases
         ],
         "wikidata_qid": actor.wikidata_qid,
-        "website": actor.website,
+        "website": text(actor.website),
         **workflow(actor),
     }
 
@@ -375,7 +382,7 @@ def affiliation(row, ctx: Context) -> dict:
         "kind": row.kind,
         "kind_label": row.get_kind_display(),
         "organisation": actor_ref(row.organisation, ctx),
-        "title": row.title,
+        "title": text(row.title),
         "start_date": iso_date(row.start_date),
         "end_date": iso_date(row.end_date),
     }
@@ -386,7 +393,7 @@ def affiliated(row, ctx: Context) -> dict:
     return {
         "kind": row.kind,
         "kind_label": row.get_kind_display(),
-        "title": row.title,
+        "title": text(row.title),
         "start_date": iso_date(row.start_date),
         "end_date": iso_date(row.end_date),
         "actor": actor_ref(row.actor, ctx),
@@ -396,8 +403,8 @@ def affiliated(row, ctx: Context) -> dict:
 def actor_detail(actor, ctx: Context) -> dict:
     return {
         **actor_list(actor, ctx),
-        "affiliations": [affiliation(a, ctx) for a in actor.affiliations.all()],
-        "affiliated": [affiliated(a, ctx) for a in actor.affiliated.all()],
+        "affiliations": [affiliation(a, ctx) for a in actor.fetched_affiliations],
+        "affiliated": [affiliated(a, ctx) for a in actor.fetched_affiliated],
         "events_url": ctx.list_link("api:event-list", actor=actor.slug),
         "claims_url": ctx.list_link("api:claim-list", speaker=actor.slug),
     }
@@ -414,10 +421,10 @@ def location_list(place, ctx: Context) -> dict:
         "parent": location_ref(place.parent, ctx),
         "latitude": place.latitude,
         "longitude": place.longitude,
-        "address": place.address,
-        "timezone": place.timezone,
+        "address": text(place.address),
+        "timezone": text(place.timezone),
         "wikidata_qid": place.wikidata_qid,
-        "description": place.description,
+        "description": text(place.description),
         **workflow(place),
     }
 
@@ -425,9 +432,9 @@ def location_list(place, ctx: Context) -> dict:
 def location_detail(place, ctx: Context) -> dict:
     return {
         **location_list(place, ctx),
-        "ancestors": [location_ref(p, ctx) for p in getattr(place, "api_ancestors", [])],
-        "children": [location_ref(p, ctx) for p in place.children.all()],
-        "aliases": [alias(a) for a in place.aliases.all()],
+        "ancestors": [location_ref(p, ctx) for p in place.api_ancestors],
+        "children": [location_ref(p, ctx) for p in place.fetched_children],
+        "aliases": [alias(a) for a in place.fetched_aliases],
         "events_url": ctx.list_link("api:event-list", location=place.slug),
     }
 
@@ -439,13 +446,13 @@ def article_list(article, ctx: Context) -> dict:
         "html_url": ctx.page(article),
         "slug": article.slug,
         "headline": article.headline,
-        "original_headline": article.original_headline,
+        "original_headline": text(article.original_headline),
         "kind": article.kind,
         "published_on": iso_date(article.published_on),
         "publisher": actor_ref(article.publisher, ctx),
-        "byline": article.byline,
-        "url": article.url,
-        "carried_by": article.carried_by,
+        "byline": text(article.byline),
+        "url": text(article.url),
+        "carried_by": text(article.carried_by),
         "language": article.language,
         "is_citation": not article.has_text,  # a bare citation, without the report's text
         **workflow(article),
@@ -455,10 +462,10 @@ def article_list(article, ctx: Context) -> dict:
 def article_detail(article, ctx: Context) -> dict:
     return {
         **article_list(article, ctx),
-        "text": article.clean_text,
-        "raw_text": article.raw_text,
+        "text": text(article.clean_text),
+        "raw_text": text(article.raw_text),
         "retrieved_at": iso_datetime(article.retrieved_at),
-        "provenance_note": article.provenance_note,
+        "provenance_note": text(article.provenance_note),
     }
 
 
@@ -468,10 +475,10 @@ def deleted(row: dict) -> dict:
     return {
         "type": row["type"],
         "id": row["id"],
-        "slug": row["slug"],
+        "slug": text(row["slug"]),
         "reason": row["reason"],
         "at": iso_datetime(row["at"]),
-        "public_note": row["public_note"],
+        "public_note": text(row["public_note"]),
         "merged_into": row["merged_into"],
     }
 
@@ -482,7 +489,7 @@ def change(entry: dict) -> dict:
         "position": entry["position"],
         "type": entry["kind"],
         "id": entry["object_id"],
-        "slug": entry["slug"],
+        "slug": text(entry["slug"]),
         "url": entry["url"],
         "action": entry["action"],
         "merged_into": entry["merged_into"],

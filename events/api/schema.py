@@ -241,7 +241,10 @@ def _strict_nullable(node: dict) -> None:
         if "allOf" in node:
             node["oneOf"] = [{"allOf": node.pop("allOf")}]
         branches = node.get("oneOf") or node["anyOf"]
-        branches.append(_null_branch(branches))
+        # A nullable choice already has its null branch (spectacular's NullEnum): a second
+        # one would make null match twice, which oneOf forbids.
+        if not any(b.get("$ref", "").endswith("/NullEnum") for b in branches):
+            branches.append(_null_branch(branches))
 
 
 def _disjoint_blank(node: dict) -> None:

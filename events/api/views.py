@@ -140,11 +140,20 @@ class ActorViewSet(ApiViewSet):
     ordering_fields = {"name": "name", "updated_at": "updated_at", "created_at": "created_at"}
     default_ordering = "name"
 
+    PARTS = {
+        "aliases": (("aliases",),),
+        "affiliations": (("affiliations",),),
+        "affiliated": (("affiliated",),),
+    }
+
     def list_queryset(self, user):
-        return actor_reads.actors_for_list(user)
+        return actor_reads.actors_for_list(user, self.parts(self.PARTS))
+
+    def prepare_page(self, rows):
+        actor_reads.empty_parts(rows)
 
     def detail_object(self, lookup, user):
-        return actor_reads.actor_detail(lookup, user)
+        return actor_reads.actor_detail(lookup, user, self.parts(self.PARTS))
 
 
 @resource_schema("locations", example_slug="krasnogorsk")
@@ -163,8 +172,14 @@ class LocationViewSet(ApiViewSet):
     def list_queryset(self, user):
         return location_reads.locations_for_list(user)
 
+    PARTS = {
+        "aliases": (("aliases",),),
+        "children": (("children",),),
+        "ancestors": (("ancestors",),),
+    }
+
     def detail_object(self, lookup, user):
-        return location_reads.location_detail(lookup, user)
+        return location_reads.location_detail(lookup, user, self.parts(self.PARTS))
 
     def locate(self, obj):
         return obj

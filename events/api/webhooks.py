@@ -18,6 +18,7 @@ from events.sync.feed import end_cursor
 from events.sync.webhooks import webhook_resume
 
 from .base import StrictQueryMixin
+from .serializers import optional
 
 RECENT_DELIVERIES = 50
 
@@ -34,6 +35,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Kinds of record whose changes are sent; empty or absent for all.",
     )
+    paused_reason = optional(Webhook, "paused_reason", read_only=True)
     status = serializers.ChoiceField(
         choices=WebhookStatus.choices,
         required=False,
@@ -53,7 +55,7 @@ class WebhookSerializer(serializers.ModelSerializer):
             "failures",
             "created_at",
         ]
-        read_only_fields = ["paused_reason", "cursor", "failures", "created_at"]
+        read_only_fields = ["cursor", "failures", "created_at"]
 
     def validate_url(self, value):
         problem = endpoint_problem(value)
@@ -77,6 +79,8 @@ class WebhookCreatedSerializer(WebhookSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    last_error = optional(WebhookDelivery, "last_error", read_only=True)
+
     class Meta:
         model = WebhookDelivery
         fields = [

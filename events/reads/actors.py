@@ -20,7 +20,7 @@ from events.models import (
 )
 
 from . import claims as claim_reads
-from .common import LIST_LIMIT, corrections_for, get_visible
+from .common import LIST_LIMIT, corrections_for, fetched, get_visible
 
 
 @dataclass
@@ -83,30 +83,46 @@ def actor_page(slug: str, user) -> ActorPage:
 # --- The API's actors ---------------------------------------------------------------------------
 
 
-def actors_for_list(user):
-    """The actors list (API): each actor with its aliases."""
-    return guarded(
-        Actor.objects.visible_to(user)
-        .for_list()
-        .prefetch_related(
-            Prefetch("aliases", queryset=guarded(ActorAlias.objects.order_by("name", "id")))
-        )
-    )
+#: What an actor shows in the API besides its own row; a plan fetches the parts asked for
+#: (the API asks for those its ``fields=`` / ``omit=`` keep), read as ``fetched_<part>``.
+ACTOR_PARTS = frozenset({"aliases", "affiliations", "affiliated"})
 
 
-def actor_detail(slug: str, user) -> Actor | None:
+def actors_for_list(user, parts=ACTOR_PARTS):
+    """The actors list (API): each actor with its aliases (if asked; see
+    :func:`empty_parts`)."""
+    qs = Actor.objects.visible_to(user).for_list()
+    if "aliases" in parts:
+        qs = qs.prefetch_related(fetched("aliases", ActorAlias.objects.order_by("name", "id")))
+    return guarded(qs)
+
+
+def empty_parts(actors) -> None:
+    """Give each actor empty lists for the parts its plan did not fetch."""
+    for actor in actors:
+        for name in ACTOR_PARTS:
+            if not hasattr(actor, f"fetched_{name}"):
+                setattr(actor, f"fetched_{name}", [])
+
+
+def actor_detail(slug: str, user, parts=ACTOR_PARTS) -> Actor | None:
     """One actor (API): aliases and links to other actors, both ends visible."""
     links = Affiliation.objects.visible_to(user)
-    qs = actors_for_list(user).prefetch_related(
-        Prefetch(
-            "affiliations",
-            queryset=guarded(
-                links.select_related("organisation").order_by("kind", "organisation__name", "id")
-            ),
-        ),
-        Prefetch(
-            "affiliated",
-            queryset=guarded(links.select_related("actor").order_by("kind", "actor__name", "id")),
-        ),
-    )
-    return qs.filter(slug=slug).first()
+    qs = actors_for_list(user, parts)
+    if "affiliations" in parts:
+        qs = qs.prefetch_related(
+            fetched(
+                "affiliations",
+                links.select_related("organisation").order_by("kind", "organisation__name", "id"),
+            )
+        )
+    if "affiliated" in parts:
+        qs = qs.prefetch_related(
+            fetched(
+                "affiliated", links.select_related("actor").order_by("kind", "actor__name", "id")
+            )
+        )
+    actor = qs.filter(slug=slug).first()
+    if actor is not None:
+        empty_parts([actor])
+    return actor

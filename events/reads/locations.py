@@ -11,7 +11,7 @@ from events.fetch_plans import guarded
 from events.models import Correction, Event, Location, LocationAlias
 from events.models.base import is_staff
 
-from .common import LIST_LIMIT, corrections_for, get_visible
+from .common import LIST_LIMIT, corrections_for, fetched, get_visible
 from .places import ancestors, map_point, subtree
 
 
@@ -75,20 +75,25 @@ def locations_for_list(user):
     return guarded(Location.objects.visible_to(user).for_list())
 
 
-def location_detail(slug: str, user) -> Location | None:
-    """One place (API): aliases, the visible places directly inside it, its ancestors."""
-    location = (
-        locations_for_list(user)
-        .prefetch_related(
-            Prefetch("aliases", queryset=guarded(LocationAlias.objects.order_by("name", "id"))),
-            Prefetch(
-                "children",
-                queryset=guarded(Location.objects.visible_to(user).order_by("name", "id")),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
-    )
-    if location is not None:
-        location.api_ancestors = ancestors(location, user)
+#: What a place shows in the API besides its own row and its parent; a plan fetches the
+#: parts asked for (the API asks for those its ``fields=`` / ``omit=`` keep).
+LOCATION_PARTS = frozenset({"aliases", "children", "ancestors"})
+
+
+def location_detail(slug: str, user, parts=LOCATION_PARTS) -> Location | None:
+    """One place (API): aliases, the visible places directly inside it, its ancestors, as
+    ``fetched_aliases``, ``fetched_children`` and ``api_ancestors`` (empty when not asked)."""
+    qs = locations_for_list(user)
+    if "aliases" in parts:
+        qs = qs.prefetch_related(fetched("aliases", LocationAlias.objects.order_by("name", "id")))
+    if "children" in parts:
+        children = Location.objects.visible_to(user).order_by("name", "id")
+        qs = qs.prefetch_related(fetched("children", children))
+    location = qs.filter(slug=slug).first()
+    if location is None:
+        return None
+    for name in ("aliases", "children"):
+        if not hasattr(location, f"fetched_{name}"):
+            setattr(location, f"fetched_{name}", [])
+    location.api_ancestors = ancestors(location, user) if "ancestors" in parts else []
     return location

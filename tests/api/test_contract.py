@@ -54,7 +54,7 @@ def test_every_empty_parameter_is_a_400_naming_it(api, crocus, name, kwargs, par
 
 
 def test_an_empty_cursor_is_the_first_page(api, crocus):
-    """The one exception: a page whose previous page is the first has previous_cursor ""."""
+    """The one exception: ``cursor=`` is the first page, as no cursor is."""
     first = api.get(reverse("api:event-list"), {"page_size": 2}).json()
     again = api.get(reverse("api:event-list"), {"page_size": 2, "cursor": ""}).json()
     assert again["results"] == first["results"]
@@ -230,6 +230,12 @@ def test_a_name_the_schema_does_not_list_is_refused(api, crocus, path, param, va
         ("0,91,0,0", False),
         ("0,-90.01,0,0", False),
         ("0,0,360,0", False),
+        # Plain decimals only, as the pattern says (the API once took these too).
+        ("1e1,0,20,1", False),
+        ("+1,0,2,1", False),
+        (" 1,0,2,1", False),
+        ("1, 0,2,1", False),
+        ("1,0,2,1 ", False),
     ],
 )
 def test_the_schema_states_the_range_of_bbox(api, bbox, valid):

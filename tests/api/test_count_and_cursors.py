@@ -128,8 +128,10 @@ def test_an_empty_page_after_a_cursor_points_back_to_the_first_page(api, crocus)
     Actor.objects.update(status=Status.WITHDRAWN)
     empty = api.get(first["next"]).json()
     assert empty["results"] == [] and empty["next_cursor"] is None
-    assert empty["previous_cursor"] == ""
+    # No cursor to give (absent is null); the previous link is the list without one.
+    assert empty["previous_cursor"] is None
     assert "cursor" not in parse_qs(urlsplit(empty["previous"]).query)
+    assert api.get(empty["previous"]).status_code == 200
 
 
 def test_geojson_pages_carry_the_same_envelope(api, crocus):

@@ -101,7 +101,7 @@ def test_detail_nests_everything(api, crocus):
     claim = next(
         c
         for c in data["claims"]
-        if "133 attendees" in " ".join(s["passage"] for s in c["sources"])
+        if "133 attendees" in " ".join(s["passage"] or "" for s in c["sources"])
     )
     assert claim["speaker"]["slug"] == "investigative-committee"
     assert claim["figure"]["value"] == 133

@@ -194,6 +194,28 @@ def test_fields_and_omit_prune_what_is_fetched(api, crocus, params, saved):
     assert full - pruned == saved
 
 
+@pytest.mark.parametrize(
+    "name, kwargs, params, saved",
+    [
+        # An actor without its aliases and its links to other actors, either way round.
+        ("actor-detail", {"slug": "islamic-state"}, {"fields": "slug,name"}, 3),
+        ("actor-detail", {"slug": "islamic-state"}, {"omit": "affiliated"}, 1),
+        ("actor-list", {}, {"page_size": 100, "omit": "aliases"}, 1),
+        # A place without its aliases, the places inside it and the recursive walk up.
+        ("location-detail", {"slug": "krasnogorsk"}, {"fields": "slug,name"}, 3),
+        ("location-detail", {"slug": "krasnogorsk"}, {"omit": "ancestors,children"}, 2),
+    ],
+)
+def test_actor_and_place_selections_prune_what_is_fetched(
+    api, crocus, name, kwargs, params, saved
+):
+    """The same for actors and places: what a selection leaves out is not fetched."""
+    base = {"page_size": 100} if name.endswith("-list") else {}
+    full = count(api, api_url(name, params=base or None, **kwargs))
+    pruned = count(api, api_url(name, params=params, **kwargs))
+    assert full - pruned == saved
+
+
 def test_claims_list_without_sources_does_not_fetch_them(api, crocus):
     full = count(api, api_url("claim-list", params={"page_size": 100}))
     pruned = count(api, api_url("claim-list", params={"page_size": 100, "omit": "sources"}))

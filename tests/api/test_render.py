@@ -65,6 +65,15 @@ def differences(served, declared, path="") -> list[str]:
     return [f"{here}: {served!r} != {declared!r}"]
 
 
+def blanks(data, path="") -> list[str]:
+    """Paths of ``""`` values in ``data``: an absent value is ``null``, never ``""``."""
+    if isinstance(data, dict):
+        return [b for key, value in data.items() for b in blanks(value, f"{path}.{key}")]
+    if isinstance(data, list):
+        return [b for i, value in enumerate(data) for b in blanks(value, f"{path}[{i}]")]
+    return [path] if data == "" else []
+
+
 def as_json(data):
     return json.loads(JSONRenderer().render(data))
 
@@ -182,12 +191,14 @@ def test_every_list_row_and_detail_is_what_the_serializers_declare(
     for name in served:
         assert_same(served[name], expected[name], f"{resource}-list {name}")
 
+    assert not blanks(list(served.values())), f'{resource}-list says "" for null'
     for name in served:
         lookup = {"pk": name} if key == "id" else {"slug": name}
         response = client.get(api_url(f"{resource}-detail", **lookup))
         assert response.status_code == 200, response.content
         row = detail_row(name, user)
         assert_same(response.json(), declared(detail_serializer, row, user), f"{resource} {name}")
+        assert not blanks(response.json()), f'{resource} {name} says "" for null'
 
     # What was compared is the real record, drafts for the editor only.
     assert len(served) >= {"event": 11, "claim": 42}.get(resource, 5)
@@ -241,6 +252,51 @@ def test_sync_feed_rows_are_what_the_serializers_declare(api, crocus):
     for entry in entries:
         expected = as_json(ChangeSerializer(entry).data)
         assert_same(as_json(render.change(entry)), expected, f"change {entry}")
+
+    # Served: a claim has no slug, a deleted row no note: null, not "".
+    served = api.get(api_url("deleted-list", params={"page_size": 100})).json()["results"]
+    claims = [row for row in served if row["type"] == "claim"]
+    assert claims and all(row["slug"] is None for row in claims)
+    assert any(row["public_note"] is None for row in served)
+    first = m.Change.objects.filter(kind="claim").order_by("txid", "id").first()
+    after = f"{first.txid}-{first.id - 1}"  # just before it
+    changes = api.get(api_url("changes", params={"after": after})).json()["results"]
+    assert changes[0]["type"] == "claim" and changes[0]["slug"] is None
+
+
+def test_absent_values_are_null(api, crocus):
+    """Blank columns are null in every resource, and so say the serializers (the schema)."""
+    actor = f.ActorFactory(description="", website="")
+    place = f.LocationFactory(address="", description="")
+    event = f.EventFactory(summary="", location=place)
+    claim = f.ClaimFactory(event=event, speaker=actor, venue="", assessment_note="")
+    article = f.ArticleFactory(byline="", carried_by="", provenance_note="")
+    f.ClaimSourceFactory(claim=claim, article=article, passage="")
+
+    body = api.get(api_url("actor-detail", slug=actor.slug)).json()
+    assert body["description"] is None and body["website"] is None
+    assert body["public_note"] is None
+    body = api.get(api_url("location-detail", slug=place.slug)).json()
+    assert body["address"] is None and body["description"] is None
+    body = api.get(api_url("event-detail", slug=event.slug)).json()
+    assert body["summary"] is None and body["end"] is None and body["end_precision"] is None
+    assert body["claims"][0]["venue"] is None
+    assert body["claims"][0]["sources"][0]["passage"] is None
+    body = api.get(api_url("article-detail", slug=article.slug)).json()
+    assert body["byline"] is None and body["carried_by"] is None
+    assert body["provenance_note"] is None
+
+    fields = {
+        "public_note": s.EventListSerializer().fields,
+        "summary": s.EventListSerializer().fields,
+        "website": s.ActorListSerializer().fields,
+        "address": s.LocationListSerializer().fields,
+        "byline": s.ArticleListSerializer().fields,
+        "venue": s.ClaimListSerializer().fields,
+        "passage": s.ClaimSourceSerializer().fields,
+        "slug": s.DeletedSerializer().fields,
+    }
+    assert [name for name, of in fields.items() if not of[name].allow_null] == []
 
 
 def test_link_templates_equal_reverse(crocus):

@@ -27,8 +27,11 @@ from .base import (  # noqa: F401
     WORKFLOW_FIELDS,
     ApiLink,
     HtmlUrlField,
+    OptionalText,
+    PublishedSerializer,
     VisibleOnlyMixin,
     list_link,
+    optional,
 )
 from .claims import (  # noqa: F401
     ClaimDetailSerializer,

@@ -6,27 +6,31 @@ from rest_framework import serializers
 
 from events.models import (
     Actor,
+    ActorAlias,
+    Affiliation,
 )
 
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, list_link
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, PublishedSerializer, list_link, optional
 from .refs import ActorRefSerializer
 
 
 # --- actors -------------------------------------------------------------------------------
 class AliasSerializer(serializers.Serializer):
     name = serializers.CharField()
-    language = serializers.CharField()
-    script = serializers.CharField()
+    language = optional(ActorAlias, "language")
+    script = optional(ActorAlias, "script")
 
 
 class ActorAliasSerializer(AliasSerializer):
     is_abbreviation = serializers.BooleanField()
 
 
-class ActorListSerializer(serializers.ModelSerializer):
+class ActorListSerializer(PublishedSerializer):
     url = ApiLink(view_name="api:actor-detail", lookup_field="slug")
+    description = optional(Actor, "description")
+    website = optional(Actor, "website")
     html_url = HtmlUrlField()
-    aliases = ActorAliasSerializer(many=True, read_only=True)
+    aliases = ActorAliasSerializer(source="fetched_aliases", many=True, read_only=True)
 
     class Meta:
         model = Actor
@@ -48,7 +52,7 @@ class AffiliationSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="branch_of, member_of, leader_of, …")
     kind_label = serializers.CharField(source="get_kind_display")
     organisation = ActorRefSerializer(read_only=True)
-    title = serializers.CharField()
+    title = optional(Affiliation, "title")
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
 
@@ -59,8 +63,8 @@ class AffiliatedSerializer(AffiliationSerializer):
 
 
 class ActorDetailSerializer(ActorListSerializer):
-    affiliations = AffiliationSerializer(many=True, read_only=True)
-    affiliated = AffiliatedSerializer(many=True, read_only=True)
+    affiliations = AffiliationSerializer(source="fetched_affiliations", many=True, read_only=True)
+    affiliated = AffiliatedSerializer(source="fetched_affiliated", many=True, read_only=True)
     events_url = serializers.SerializerMethodField()
     claims_url = serializers.SerializerMethodField()
 

@@ -8,14 +8,18 @@ from events.models import (
     Article,
 )
 
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, PublishedSerializer, optional
 from .refs import ActorRefSerializer
 
 
 # --- articles -----------------------------------------------------------------------------
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(PublishedSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
     html_url = HtmlUrlField()
+    original_headline = optional(Article, "original_headline")
+    byline = optional(Article, "byline")
+    url = optional(Article, "url")
+    carried_by = optional(Article, "carried_by")
     publisher = ActorRefSerializer(read_only=True, allow_null=True)
     is_citation = serializers.SerializerMethodField()
 
@@ -45,9 +49,14 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
 
 class ArticleDetailSerializer(ArticleListSerializer):
-    text = serializers.CharField(
-        source="clean_text", help_text="The cleaned text (debris removed, paragraphs kept)."
+    text = optional(
+        Article,
+        "clean_text",
+        source="clean_text",
+        help_text="The cleaned text (debris removed, paragraphs kept); null for a bare citation.",
     )
+    raw_text = optional(Article, "raw_text")
+    provenance_note = optional(Article, "provenance_note")
 
     class Meta(ArticleListSerializer.Meta):
         fields = [

@@ -8,6 +8,7 @@ holds events/api/render.py (what answers requests) to them field by field.
 
 from urllib.parse import urlencode
 
+from django.db import models
 from django.urls import reverse as django_reverse
 from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import (
+    PublishableModel,
     Status,
 )
 
@@ -38,6 +40,47 @@ def list_link(request, name: str, **params) -> str:
     url = django_reverse(name)
     url = request.build_absolute_uri(url) if request else url
     return f"{url}?{urlencode(params)}"
+
+
+# --- absent is null, never "" ---------------------------------------------------------------
+class _BlankAsNull:
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)  # so the schema says nullable
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
+class OptionalText(_BlankAsNull, serializers.CharField):
+    """A text that may be absent: ``null`` then, never ``""``."""
+
+
+class OptionalURL(_BlankAsNull, serializers.URLField):
+    """A URL that may be absent: ``null`` then, never ``""``."""
+
+
+class OptionalChoice(_BlankAsNull, serializers.ChoiceField):
+    """A choice that may be absent: ``null`` then, never ``""``."""
+
+
+def optional(model, name: str, **kwargs):
+    """The API field of ``model``'s blank-or-value column ``name``: its value, or ``null``
+    when blank (the schema says nullable, with the column's help text)."""
+    column = model._meta.get_field(name)
+    kwargs.setdefault("help_text", column.help_text)
+    if column.choices:
+        return OptionalChoice(choices=column.choices, **kwargs)
+    if column.max_length:
+        kwargs.setdefault("max_length", column.max_length)
+    if isinstance(column, models.URLField):
+        return OptionalURL(**kwargs)
+    return OptionalText(**kwargs)
+
+
+# What every published resource's serializer derives from (its public_note may be absent).
+class PublishedSerializer(serializers.ModelSerializer):
+    public_note = optional(PublishableModel, "public_note")
 
 
 # Every published resource ends with its workflow state and timestamps.

@@ -6,11 +6,12 @@ from rest_framework import serializers
 
 from events.models import (
     Claim,
+    ClaimSource,
     Metric,
 )
 from events.reads.claims import contradicting, related_claims
 
-from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField
+from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField, PublishedSerializer, optional
 from .refs import ActorRefSerializer, ArticleRefSerializer, ClaimRefSerializer, EventRefSerializer
 
 
@@ -70,7 +71,11 @@ class FigureSeriesSerializer(serializers.Serializer):
 
 class ClaimSourceSerializer(serializers.Serializer):
     article = ArticleRefSerializer(read_only=True)
-    passage = serializers.CharField(help_text="The passage of the article quoted exactly.")
+    passage = optional(
+        ClaimSource,
+        "passage",
+        help_text="The passage of the article quoted exactly (null if none is quoted).",
+    )
     start_offset = serializers.IntegerField(allow_null=True)
     end_offset = serializers.IntegerField(allow_null=True)
     attributes_speaker = serializers.BooleanField(
@@ -101,9 +106,11 @@ class ClaimRelationSerializer(serializers.Serializer):
 
 
 # --- claims -------------------------------------------------------------------------------
-class ClaimListSerializer(serializers.ModelSerializer):
+class ClaimListSerializer(PublishedSerializer):
     url = ApiLink(view_name="api:claim-detail")
     html_url = HtmlUrlField()
+    venue = optional(Claim, "venue")
+    assessment_note = optional(Claim, "assessment_note")
     event = EventRefSerializer(read_only=True, allow_null=True)
     speaker = ActorRefSerializer(read_only=True, allow_null=True)
     figure = serializers.SerializerMethodField()

@@ -6,6 +6,8 @@ from events.models import (
     TombstoneKind,
 )
 
+from .base import OptionalText
+
 
 class MergedIntoSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Id of the record kept.")
@@ -18,7 +20,7 @@ class DeletedSerializer(serializers.Serializer):
         help_text="Resource the object belonged to.",
     )
     id = serializers.IntegerField(help_text="The object's id.")
-    slug = serializers.CharField(help_text="The object's slug (blank for claims).")
+    slug = OptionalText(help_text="The object's slug (null for claims, which have none).")
     reason = serializers.ChoiceField(
         choices=["withdrawn", "unpublished", "deleted", "merged"],
         help_text="withdrawn (with a public note), unpublished (back to draft, or hidden "
@@ -26,7 +28,7 @@ class DeletedSerializer(serializers.Serializer):
         "into another record (merged_into; its old address answers 301 there).",
     )
     at = serializers.DateTimeField(help_text="When it stopped being public (sync cursor).")
-    public_note = serializers.CharField(help_text="Why, when the newsroom said so.")
+    public_note = OptionalText(help_text="Why, when the newsroom said so (else null).")
     merged_into = MergedIntoSerializer(
         allow_null=True, help_text="For a merge: the record kept (null otherwise)."
     )

@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from events.models import (
     Event,
+    Participation,
     figure_series,
 )
 
-from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField
+from .base import AS_OF_HELP, WORKFLOW_FIELDS, ApiLink, HtmlUrlField, PublishedSerializer, optional
 from .claims import ClaimInEventSerializer, CorrectionSerializer, FigureSeriesSerializer
 from .refs import (
     ActorRefSerializer,
@@ -19,9 +20,11 @@ from .refs import (
 
 
 # --- events -------------------------------------------------------------------------------
-class EventListSerializer(serializers.ModelSerializer):
+class EventListSerializer(PublishedSerializer):
     url = ApiLink(view_name="api:event-detail", lookup_field="slug")
     html_url = HtmlUrlField()
+    summary = optional(Event, "summary")
+    end_precision = optional(Event, "end_precision")
     type = serializers.ChoiceField(
         source="event_type", choices=Event._meta.get_field("event_type").choices
     )
@@ -72,8 +75,8 @@ class ParticipantSerializer(serializers.Serializer):
     source = ArticleRefSerializer(
         read_only=True, allow_null=True, help_text="The article that states the role."
     )
-    passage = serializers.CharField()
-    note = serializers.CharField()
+    passage = optional(Participation, "passage")
+    note = optional(Participation, "note")
 
 
 class RelatedEventSerializer(serializers.Serializer):

@@ -9,15 +9,18 @@ from events.models import (
 )
 
 from .actors import AliasSerializer
-from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, list_link
+from .base import WORKFLOW_FIELDS, ApiLink, HtmlUrlField, PublishedSerializer, list_link, optional
 from .events import AncestorsMixin
 from .refs import LocationRefSerializer
 
 
 # --- locations ----------------------------------------------------------------------------
-class LocationListSerializer(serializers.ModelSerializer):
+class LocationListSerializer(PublishedSerializer):
     url = ApiLink(view_name="api:location-detail", lookup_field="slug")
     html_url = HtmlUrlField()
+    address = optional(Location, "address")
+    timezone = optional(Location, "timezone")
+    description = optional(Location, "description")
     parent = LocationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -41,8 +44,8 @@ class LocationListSerializer(serializers.ModelSerializer):
 
 class LocationDetailSerializer(AncestorsMixin, LocationListSerializer):
     ancestors = serializers.SerializerMethodField()
-    children = LocationRefSerializer(many=True, read_only=True)
-    aliases = AliasSerializer(many=True, read_only=True)
+    children = LocationRefSerializer(source="fetched_children", many=True, read_only=True)
+    aliases = AliasSerializer(source="fetched_aliases", many=True, read_only=True)
     events_url = serializers.SerializerMethodField()
 
     class Meta(LocationListSerializer.Meta):

@@ -10,7 +10,7 @@ from events.models import (
     Location,
 )
 
-from .base import ApiLink, VisibleOnlyMixin
+from .base import ApiLink, VisibleOnlyMixin, optional
 
 
 # --- nested references --------------------------------------------------------------------
@@ -41,6 +41,8 @@ class EventRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
 
 class ArticleRefSerializer(VisibleOnlyMixin, serializers.ModelSerializer):
     api_url = ApiLink(view_name="api:article-detail", lookup_field="slug")
+    original_headline = optional(Article, "original_headline")
+    url = optional(Article, "url")
 
     class Meta:
         model = Article
