@@ -154,6 +154,16 @@ def scale_section(result: dict) -> str:
         f"COPY + indexes {d['load_seconds']:.0f} s) at `{d['commit']}`.",
         "",
     ]
+    if result.get("export"):
+        e = result["export"]
+        objects = sum(e["counts"].values())
+        lines += [
+            f"Bulk export (`manage.py export`, issue 15): {objects:,} objects "
+            f"({e['counts'].get('claims', 0):,} claims) in {e['seconds']:.0f} s, "
+            f"{objects / max(e['seconds'], 0.1):,.0f} objects/s, {e['bytes'] / 1e6:,.1f} MB "
+            "of gzipped JSON Lines and CSV.",
+            "",
+        ]
     if result.get("note"):
         lines += [f"*{result['note']}*", ""]
     if result.get("failed"):

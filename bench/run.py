@@ -147,6 +147,27 @@ class Server:
         self.log.close()
 
 
+def time_export(env: dict[str, str]) -> dict:
+    """Time ``manage.py export`` (the bulk snapshot, issue 15) on the bench data set."""
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as directory:
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "manage.py", "export", "--dir", directory, "--keep", "1"],
+            cwd=ROOT,
+            env={**env, "SITE_URL": "http://127.0.0.1"},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        seconds = time.monotonic() - started
+        (manifest,) = Path(directory).glob("*/manifest.json")
+        files = json.loads(manifest.read_text())["files"]
+    counts = {f["resource"]: f["count"] for f in files if f["format"] == "jsonl"}
+    total = sum(f["bytes"] for f in files)
+    print(f"  export: {sum(counts.values()):,} objects in {seconds:.0f} s ({total:,} bytes)")
+    return {"seconds": round(seconds, 1), "counts": counts, "bytes": total}
+
+
 def gunicorn(app: str, workers: int) -> list[str]:
     return [
         sys.executable,
@@ -393,6 +414,9 @@ def parse_args(argv=None):
     parser.add_argument("--pgbench-max-clients", type=int, default=32)
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument(
+        "--no-export", action="store_true", help="skip timing manage.py export (issue 15)"
+    )
     parser.add_argument("--skip-missing", action="store_true", help="skip endpoints that 404")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
     parser.add_argument("--database", help="bench database name (default newsbase_bench_<scale>)")
@@ -679,6 +703,8 @@ def main(argv=None) -> int:
                                 f"ms {m['rps']:.0f}/s"
                             )
                     print(line, flush=True)
+            if not (args.no_export or args.quick):
+                result["export"] = time_export(env)
         finally:
             result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             result["failed"] = failure

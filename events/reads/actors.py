@@ -105,8 +105,9 @@ def empty_parts(actors) -> None:
                 setattr(actor, f"fetched_{name}", [])
 
 
-def actor_detail(slug: str, user, parts=ACTOR_PARTS) -> Actor | None:
-    """One actor (API): aliases and links to other actors, both ends visible."""
+def details_queryset(user, parts=ACTOR_PARTS):
+    """The actors ``user`` may see, each with the rows its detail shows: aliases and links
+    to other actors, both ends visible (call :func:`empty_parts` on the rows)."""
     links = Affiliation.objects.visible_to(user)
     qs = actors_for_list(user, parts)
     if "affiliations" in parts:
@@ -122,7 +123,12 @@ def actor_detail(slug: str, user, parts=ACTOR_PARTS) -> Actor | None:
                 "affiliated", links.select_related("actor").order_by("kind", "actor__name", "id")
             )
         )
-    actor = qs.filter(slug=slug).first()
+    return qs
+
+
+def actor_detail(slug: str, user, parts=ACTOR_PARTS) -> Actor | None:
+    """One actor (API): aliases and links to other actors, both ends visible."""
+    actor = details_queryset(user, parts).filter(slug=slug).first()
     if actor is not None:
         empty_parts([actor])
     return actor

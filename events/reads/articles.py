@@ -78,7 +78,11 @@ def articles_for_list(user):
     return guarded(_with_sort_keys(Article.objects.visible_to(user).for_list()))
 
 
+def details_queryset(user):
+    """The articles ``user`` may see, with their texts and publishers (the detail)."""
+    return guarded(_with_sort_keys(Article.objects.visible_to(user).select_related("publisher")))
+
+
 def article_detail(slug: str, user) -> Article | None:
     """One article (API), with its texts and publisher."""
-    qs = _with_sort_keys(Article.objects.visible_to(user).select_related("publisher"))
-    return guarded(qs).filter(slug=slug).first()
+    return details_queryset(user).filter(slug=slug).first()

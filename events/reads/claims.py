@@ -27,7 +27,7 @@ from events.models import (
 from events.models.article import texts_behind
 
 from .as_of import AsOf
-from .common import corrections_for, fetched
+from .common import attach_corrections, fetched
 
 
 def claims(user, as_of: AsOf | None = None):
@@ -107,25 +107,38 @@ def claim_detail(pk: int, user, as_of: AsOf | None = None, parts=CLAIM_PARTS) ->
     With ``as_of``, the day ends in the claim's event's time zone; a claim made later was
     not known then (``None``), and its related claims and sources are those known by then.
     """
-    claim = guarded(claims(user).select_related("speaker", "event")).filter(pk=pk).first()
+    claim = details_queryset(user).filter(pk=pk).first()
     if claim is None:
         return None
     if as_of is not None:
         as_of = as_of.in_zone(claim.event.tzinfo)
         if claim.made_at >= as_of.end:
             return None
+    fetch_details([claim], user, as_of, parts)
+    return claim
+
+
+def details_queryset(user):
+    """The claims ``user`` may see, with the speaker and event every detail prints."""
+    return guarded(claims(user).select_related("speaker", "event"))
+
+
+def fetch_details(claim_list, user, as_of: AsOf | None = None, parts=CLAIM_PARTS) -> None:
+    """Fetch everything the detail of each of ``claim_list`` (rows of
+    :func:`details_queryset`) shows, for them all at once; ``as_of`` is a day already in
+    their events' time zone."""
     prefetches = claim_prefetches(
         user, as_of, sources="sources" in parts, relations="relations" in parts
     )
     if "about_actors" in parts:
         about = Actor.objects.visible_to(user).order_by("name", "pk")
         prefetches.append(fetched("about_actors", about))
-    prefetch_related_objects([claim], *prefetches)
-    empty_parts([claim])
-    claim.fetched_corrections = (
-        corrections_for(claim, as_of=as_of) if "corrections" in parts else []
-    )
-    return claim
+    prefetch_related_objects(claim_list, *prefetches)
+    empty_parts(claim_list)
+    for claim in claim_list:
+        claim.fetched_corrections = []
+    if "corrections" in parts:
+        attach_corrections(claim_list, as_of=as_of)
 
 
 # --- Relations: one shape ---------------------------------------------------------------------

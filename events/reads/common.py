@@ -44,6 +44,27 @@ def corrections_for(obj, *, as_of: AsOf | None = None) -> list[Correction]:
     return list(qs.order_by("-created_at")[:LIST_LIMIT])
 
 
+def attach_corrections(objs, *, as_of: AsOf | None = None) -> None:
+    """:func:`corrections_for` each of ``objs`` (all of one model) as
+    ``obj.fetched_corrections``, in one query for them all."""
+    if len(objs) == 1:
+        objs[0].fetched_corrections = corrections_for(objs[0], as_of=as_of)
+        return
+    by_pk = {obj.pk: obj for obj in objs}
+    for obj in objs:
+        obj.fetched_corrections = []
+    if not objs:
+        return
+    ct = ContentType.objects.get_for_model(type(objs[0]))
+    qs = Correction.objects.filter(content_type=ct, object_id__in=by_pk)
+    if as_of is not None:
+        qs = qs.filter(as_of.logged_q())
+    for row in qs.order_by("-created_at"):
+        found = by_pk[row.object_id].fetched_corrections
+        if len(found) < LIST_LIMIT:
+            found.append(row)
+
+
 def get_visible(queryset, user, **lookup):
     """The one row of ``queryset`` matching ``lookup`` that ``user`` may see, or a 404."""
     obj = guarded(queryset.visible_to(user)).filter(**lookup).first()

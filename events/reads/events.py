@@ -35,7 +35,7 @@ from events.models.base import is_staff
 
 from . import claims as claim_reads
 from .as_of import AsOf
-from .common import corrections_for, fetched
+from .common import attach_corrections, fetched
 from .places import map_point, place_chain
 
 INFOBOX_ROLES = [Role.PERPETRATOR, Role.SUSPECTED_PERPETRATOR, Role.CLAIMANT]
@@ -145,26 +145,35 @@ def event_detail(slug: str, user, as_of: AsOf | None = None, parts=EVENT_PARTS) 
     itself (so as_of costs no extra query), and ``event.summary`` is the summary as it stood
     on that day (``Event.summary_as_of``): pages and API print the same one.
     """
-    event = (
-        guarded(Event.objects.visible_to(user).select_related("location", "parent__location"))
-        .filter(slug=slug)
-        .first()
-    )
+    event = details_queryset(user).filter(slug=slug).first()
     if event is None:
         return None
     if as_of is not None:
         as_of = as_of.in_zone(event.tzinfo)
-    prefetch_related_objects([event], *event_prefetches(user, as_of, parts))
-    for name in ("participations", "claims", "children", "relations_out", "relations_in"):
-        if not hasattr(event, f"fetched_{name}"):
-            setattr(event, f"fetched_{name}", [])
-    claim_reads.empty_parts(event.fetched_claims)
-    event.fetched_corrections = (
-        corrections_for(event, as_of=as_of) if "corrections" in parts else []
-    )
+    fetch_details([event], user, as_of, parts)
     if as_of is not None and "summary" in parts:
         event.summary = event.summary_as_of(as_of.day)  # the summary as it stood then
     return event
+
+
+def details_queryset(user):
+    """The events ``user`` may see, with the rows every detail prints beside its own."""
+    return guarded(Event.objects.visible_to(user).select_related("location", "parent__location"))
+
+
+def fetch_details(events_list, user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> None:
+    """Fetch everything the detail of each of ``events_list`` (rows of
+    :func:`details_queryset`) shows, for them all at once; ``as_of`` is a day already in
+    their time zone. A part not in ``parts`` is not fetched; its lists are empty."""
+    prefetch_related_objects(events_list, *event_prefetches(user, as_of, parts))
+    for event in events_list:
+        for name in ("participations", "claims", "children", "relations_out", "relations_in"):
+            if not hasattr(event, f"fetched_{name}"):
+                setattr(event, f"fetched_{name}", [])
+        claim_reads.empty_parts(event.fetched_claims)
+        event.fetched_corrections = []
+    if "corrections" in parts:
+        attach_corrections(events_list, as_of=as_of)
 
 
 @dataclass

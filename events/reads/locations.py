@@ -80,20 +80,29 @@ def locations_for_list(user):
 LOCATION_PARTS = frozenset({"aliases", "children", "ancestors"})
 
 
-def location_detail(slug: str, user, parts=LOCATION_PARTS) -> Location | None:
-    """One place (API): aliases, the visible places directly inside it, its ancestors, as
-    ``fetched_aliases``, ``fetched_children`` and ``api_ancestors`` (empty when not asked)."""
+def details_queryset(user, parts=LOCATION_PARTS):
+    """The places ``user`` may see, each with its aliases and the visible places directly
+    inside it (finish the rows with :func:`finish_details`)."""
     qs = locations_for_list(user)
     if "aliases" in parts:
         qs = qs.prefetch_related(fetched("aliases", LocationAlias.objects.order_by("name", "id")))
     if "children" in parts:
         children = Location.objects.visible_to(user).order_by("name", "id")
         qs = qs.prefetch_related(fetched("children", children))
-    location = qs.filter(slug=slug).first()
-    if location is None:
-        return None
+    return qs
+
+
+def finish_details(location: Location, user, parts=LOCATION_PARTS) -> Location:
+    """Empty lists for the parts not fetched; the ancestors as ``api_ancestors``."""
     for name in ("aliases", "children"):
         if not hasattr(location, f"fetched_{name}"):
             setattr(location, f"fetched_{name}", [])
     location.api_ancestors = ancestors(location, user) if "ancestors" in parts else []
     return location
+
+
+def location_detail(slug: str, user, parts=LOCATION_PARTS) -> Location | None:
+    """One place (API): aliases, the visible places directly inside it, its ancestors, as
+    ``fetched_aliases``, ``fetched_children`` and ``api_ancestors`` (empty when not asked)."""
+    location = details_queryset(user, parts).filter(slug=slug).first()
+    return None if location is None else finish_details(location, user, parts)

@@ -43,7 +43,11 @@ class Command(BaseCommand):
         finally:
             for bar in bars:
                 bar.close()
-        counts = ", ".join(f"{f['count']} {f['resource']}" for f in result.manifest["files"])
+        counts = ", ".join(
+            f"{f['count']} {f['resource']}"
+            for f in result.manifest["files"]
+            if f["format"] == "jsonl"  # the CSV file holds the same objects
+        )
         self.stdout.write(
             f"Exported {counts} to {result.path} at cursor {result.manifest['cursor']}."
         )
