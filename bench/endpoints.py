@@ -359,13 +359,20 @@ HEALTHZ_SQL = (
 )
 
 # --- Datasette equivalents -----------------------------------------------------------------
-# Datasette serves the same published rows exported to SQLite (bench/datasette.py). Its
-# table API has no nesting, so its "row" is the flat event row: a lighter response than ours.
-_DS_LIST = "/bench/events.json?_shape=objects&_size=20&_sort_desc=start&_nocount=1&_nofacet=1"
-_DS_SEARCH = (
-    "/bench/events.json?_shape=objects&_size=20&_search={term}&_sort_desc=start"
-    "&_nocount=1&_nofacet=1"
+# Datasette serves the same published rows exported to SQLite (bench/datasette.py), each
+# endpoint through a canned query that builds the same nested document as the floor SQL above
+# (SQLite's json_object / json_group_array). ``_json=doc`` has Datasette parse and re-encode
+# the document so that it nests, ``_shape=arrayfirst`` drops the row wrapper: ``[document]``.
+_DS_SHAPE = "_shape=arrayfirst&_json=doc"
+_DS_LIST_NOTE = (
+    "canned query: the same 20 rows in reading order with every field ours carries (place, "
+    "parent); next cursor in hex, not base64"
 )
+
+
+def _ds(query: str, params: str = "") -> str:
+    return f"/bench/{query}.json?{params}{'&' if params else ''}{_DS_SHAPE}"
+
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
@@ -373,7 +380,8 @@ ENDPOINTS: list[Endpoint] = [
         kind="list",
         path="/api/v1/events/",
         floor_sql=EVENT_LIST_SQL,
-        datasette=_DS_LIST,
+        datasette=_ds("event_list"),
+        datasette_note=_DS_LIST_NOTE,
     ),
     Endpoint(
         name="event-list-location",
@@ -381,12 +389,8 @@ ENDPOINTS: list[Endpoint] = [
         path="/api/v1/events/?location={location_slug}",
         floor_sql=EVENT_LIST_LOCATION_SQL,
         floor_params={"location": "location_slug"},
-        datasette=(
-            "/bench/events.json?_shape=objects&_size=20&_sort_desc=start&_nocount=1"
-            "&_nofacet=1&_where=location_id+in+(select+id+from+place_tree+where+root="
-            "{location_id})"
-        ),
-        datasette_note="descendants precomputed in a place_tree table",
+        datasette=_ds("event_list_location", "location={location_slug}"),
+        datasette_note=_DS_LIST_NOTE + "; descendants precomputed in a place_tree table",
     ),
     Endpoint(
         name="event-detail",
@@ -394,8 +398,12 @@ ENDPOINTS: list[Endpoint] = [
         path="/api/v1/events/{event_slug}/",
         floor_sql=EVENT_DETAIL_SQL,
         floor_params={"slug": "event_slug"},
-        datasette="/bench/events/{event_id}.json?_shape=objects",
-        datasette_note="flat row, no nesting",
+        datasette=_ds("event_detail", "slug={event_slug}"),
+        datasette_note=(
+            "canned query: the event with its place and ancestors, parent, participants, "
+            "claims (sources with articles, related and contradicting claims), figures, "
+            "sub-events and related events, as ours"
+        ),
     ),
     Endpoint(
         name="claims-as-of",
@@ -403,9 +411,10 @@ ENDPOINTS: list[Endpoint] = [
         path="/api/v1/claims/?as_of={as_of}",
         floor_sql=CLAIMS_AS_OF_SQL,
         floor_params={"as_of": "as_of"},
-        datasette=(
-            "/bench/claims.json?_shape=objects&_size=20&_sort=made_at&made_at__lt={as_of_next}"
-            "&_nocount=1&_nofacet=1"
+        datasette=_ds("claims_as_of", "as_of={as_of}"),
+        datasette_note=(
+            "canned query: the same 20 claims with event, speaker, figure and sources "
+            "(with articles); next cursor in hex, not base64"
         ),
     ),
     *(
@@ -415,8 +424,11 @@ ENDPOINTS: list[Endpoint] = [
             path=f"/api/v1/events/?q={{term_{rarity}}}",
             floor_sql=EVENT_SEARCH_SQL,
             floor_params={"q": f"term_{rarity}"},
-            datasette=_DS_SEARCH.replace("{term}", f"{{term_{rarity}}}"),
-            datasette_note="SQLite FTS5",
+            datasette=_ds("event_search", f"q={{term_{rarity}}}"),
+            datasette_note=(
+                "canned query over SQLite FTS5 (the newest 200 matches; no name-similarity "
+                "candidates as our pg_trgm adds), list rows as ours"
+            ),
         )
         for rarity in ("rare", "medium", "common")
     ),

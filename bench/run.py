@@ -331,6 +331,15 @@ def compare(ours: bytes, floor: bytes) -> dict:
     }
 
 
+def peer_document(body: bytes) -> bytes:
+    """The document in Datasette's answer, which wraps it as ``[document]`` (arrayfirst)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(data[0] if isinstance(data, list) and len(data) == 1 else data).encode()
+
+
 # --- the run ------------------------------------------------------------------------------------
 def resolve_targets(info: dict) -> dict:
     import psycopg2
@@ -606,12 +615,17 @@ def main(argv=None) -> int:
                 if dstatus != 200:
                     raise BenchError(f"Datasette {dpath} → {dstatus}: {dbody[:300]!r}")
                 entry["datasette_path"] = dpath
+                entry["datasette_note"] = endpoint.datasette_note
                 entry["bytes"]["datasette"] = len(dbody)
+                if endpoint.json:
+                    entry["datasette_shape"] = compare(peer_document(dbody), fbody)
 
         if args.check:
             for endpoint, _path, _accept, entry in plan:
                 shape = entry.get("shape") or {}
                 print(f"{endpoint.name}: {json.dumps({'bytes': entry['bytes'], **shape})}")
+                if "datasette_shape" in entry:
+                    print(f"  Datasette: {json.dumps(entry['datasette_shape'])}")
             return 0
         try:
             for endpoint, path, accept, entry in plan:

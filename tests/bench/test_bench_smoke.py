@@ -91,3 +91,47 @@ def test_smoke_data_set_is_a_consistent_record(smoke_run):
     assert figures > 0
     assert statuses > 1  # drafts are mixed in
     assert constraints >= 8  # the constraints dropped for the load are back
+
+
+def test_datasette_queries_build_the_floor_documents(smoke_run):
+    """Datasette is compared on the same nested documents: each canned query, run by SQLite
+    over the export, has the floor's fields and rows (the full bench checks this over HTTP;
+    the quick run leaves Datasette out, so it is checked here without serving it)."""
+    import sqlite3
+
+    from bench import datasette
+    from bench.database import database_url, dsn
+    from bench.datasette_queries import BASE
+    from bench.endpoints import BY_NAME
+    from bench.run import compare, peer_document
+    from bench.run import resolve_targets as resolve
+
+    url = database_url("newsbase_bench_smoke")
+    targets = resolve({"targets": smoke_run["targets"], "url": url})
+    path = datasette.export(url, "smoke", f"test-{smoke_run['commit']}")
+    queries = datasette.metadata()["databases"]["bench"]["queries"]
+    pg = psycopg2.connect(dsn(url))
+    db = sqlite3.connect(path)
+    checked, rows = 0, 0
+    try:
+        for endpoint in BY_NAME.values():
+            if not endpoint.datasette:
+                continue
+            name, _, query = endpoint.datasette.format(**targets).partition(".json?")
+            canned = queries[name.removeprefix("/bench/")]
+            args = dict(p.split("=", 1) for p in query.split("&"))
+            (document,) = db.execute(
+                canned["sql"], {p: args[p] for p in canned["params"]}
+            ).fetchone()
+            with pg.cursor() as cur:
+                params = {p: targets[t] for p, t in endpoint.floor_params.items()}
+                cur.execute(endpoint.floor_sql, params | {"base": BASE})
+                floor = json.dumps(cur.fetchone()[0]).encode()
+            shape = compare(peer_document(f"[{document}]".encode()), floor)
+            assert shape["same_fields"], (endpoint.name, shape)
+            assert shape["same_rows"], (endpoint.name, shape)
+            checked, rows = checked + 1, rows + shape["rows_floor"]
+    finally:
+        db.close()
+        pg.close()
+    assert checked >= 5 and rows > 0
