@@ -16,7 +16,6 @@ from events.reads import articles as article_reads
 from events.reads import claims as claim_reads
 from events.reads import events as event_reads
 from events.reads import locations as location_reads
-from events.reads.places import ancestors
 
 from . import filters, render
 from . import serializers as s
@@ -72,14 +71,12 @@ class EventViewSet(ApiViewSet):
         "relations": (("related_events",),),
         "corrections": (("corrections",),),
         "summary": (("summary",),),
+        "place_ancestors": (("location", "ancestors"),),
     }
 
     def detail_object(self, lookup, user):
         parts = self.parts(self.PARTS)  # never "grandchildren": the page's timeline only
-        event = event_reads.event_detail(lookup, user, self.as_of, parts)
-        if event is not None and event.location is not None and self.wants("location"):
-            event.location.api_ancestors = ancestors(event.location, user)
-        return event
+        return event_reads.event_detail(lookup, user, self.as_of, parts)
 
     def locate(self, obj):
         return obj.location

@@ -36,7 +36,7 @@ from events.models.base import is_staff
 from . import claims as claim_reads
 from .as_of import AsOf
 from .common import attach_corrections, fetched
-from .places import map_point, place_chain
+from .places import ancestors, map_point, place_chain
 
 INFOBOX_ROLES = [Role.PERPETRATOR, Role.SUSPECTED_PERPETRATOR, Role.CLAIMANT]
 
@@ -73,6 +73,7 @@ EVENT_PARTS = frozenset(
         "relations",
         "corrections",
         "summary",  # with as_of: the summary as it stood
+        "place_ancestors",  # the places the event's place lies in (``api_ancestors``)
     }
 )
 
@@ -174,6 +175,13 @@ def fetch_details(events_list, user, as_of: AsOf | None = None, parts=EVENT_PART
         event.fetched_corrections = []
     if "corrections" in parts:
         attach_corrections(events_list, as_of=as_of)
+    if "place_ancestors" in parts:
+        chains: dict[int, list[Location]] = {}  # one query per place, not per event
+        for event in events_list:
+            if event.location is not None:
+                if event.location_id not in chains:
+                    chains[event.location_id] = ancestors(event.location, user)
+                event.location.api_ancestors = chains[event.location_id]
 
 
 @dataclass
@@ -217,7 +225,7 @@ def event_page(slug: str, user, *, as_of: AsOf | None = None) -> EventPage:
     for p in event.fetched_participations:
         by_role[p.role].append(p)
     timeline = _timeline(event, user)
-    chain = place_chain(event.location, user)
+    chain = place_chain(event.location, user, getattr(event.location, "api_ancestors", None))
 
     return EventPage(
         event=event,

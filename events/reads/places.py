@@ -63,12 +63,14 @@ def ancestors(location: Location | None, user) -> list[Location]:
     return chain
 
 
-def place_chain(location: Location | None, user) -> list[Location]:
-    """The location itself (if visible) then its visible ancestors: "venue, city, country"."""
+def place_chain(location: Location | None, user, above: list[Location] | None = None):
+    """The location itself (if visible) then its visible ancestors: "venue, city, country".
+
+    ``above``: those ancestors when already fetched (``api_ancestors``)."""
     if location is None:
         return []
     own = [location] if is_staff(user) or location.is_public else []
-    return own + ancestors(location, user)
+    return own + (above if above is not None else ancestors(location, user))
 
 
 def map_point(chain: list[Location], label: str = "", url: str = "") -> dict | None:

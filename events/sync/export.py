@@ -50,7 +50,6 @@ from events.reads import articles as article_reads
 from events.reads import claims as claim_reads
 from events.reads import events as event_reads
 from events.reads import locations as location_reads
-from events.reads.places import ancestors
 
 from .feed import current_cursor
 
@@ -65,12 +64,6 @@ CHUNK = 500  # objects fetched and rendered together
 # (``details_queryset``), finished for a whole batch at once, and the renderer.
 def _finish_events(rows, user) -> None:
     event_reads.fetch_details(rows, user, parts=API_EVENT_PARTS)
-    places: dict[int, list] = {}
-    for event in rows:
-        if event.location is not None:
-            if event.location_id not in places:
-                places[event.location_id] = ancestors(event.location, user)
-            event.location.api_ancestors = places[event.location_id]
 
 
 def _finish_locations(rows, user) -> None:
