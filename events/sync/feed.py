@@ -171,7 +171,10 @@ def prune_limit(older_than: dt.datetime) -> tuple[tuple[int, int] | None, str]:
 
 
 def prune(
-    older_than: dt.datetime, *, batch: int = 10_000, progress: Callable[[int], None] = print
+    older_than: dt.datetime,
+    *,
+    batch: int = 10_000,
+    progress: Callable[[int], None] = lambda removed: None,
 ) -> PruneResult:
     """Remove the changes up to :func:`prune_limit`.
 
