@@ -35,31 +35,29 @@ def slug_redirect(kind: str, slug: str) -> str | None:
     )
 
 
-def corrections_for(obj, *, as_of: AsOf | None = None) -> list[Correction]:
-    """The corrections logged on ``obj`` (by the end of ``as_of``'s day), newest first."""
-    ct = ContentType.objects.get_for_model(type(obj))  # cached after the first call
-    qs = Correction.objects.filter(content_type=ct, object_id=obj.pk)
+def _logged(model, pks, as_of: AsOf | None):
+    """The corrections logged on the ``model`` rows ``pks`` (by ``as_of``), newest first."""
+    ct = ContentType.objects.get_for_model(model)  # cached after the first call
+    qs = Correction.objects.filter(content_type=ct, object_id__in=pks)
     if as_of is not None:
         qs = qs.filter(as_of.logged_q())
-    return list(qs.order_by("-created_at")[:LIST_LIMIT])
+    return qs.order_by("-created_at")
+
+
+def corrections_for(obj, *, as_of: AsOf | None = None) -> list[Correction]:
+    """The corrections logged on ``obj`` (by the end of ``as_of``'s day), newest first."""
+    return list(_logged(type(obj), [obj.pk], as_of)[:LIST_LIMIT])
 
 
 def attach_corrections(objs, *, as_of: AsOf | None = None) -> None:
     """:func:`corrections_for` each of ``objs`` (all of one model) as
     ``obj.fetched_corrections``, in one query for them all."""
-    if len(objs) == 1:
-        objs[0].fetched_corrections = corrections_for(objs[0], as_of=as_of)
-        return
     by_pk = {obj.pk: obj for obj in objs}
     for obj in objs:
         obj.fetched_corrections = []
     if not objs:
         return
-    ct = ContentType.objects.get_for_model(type(objs[0]))
-    qs = Correction.objects.filter(content_type=ct, object_id__in=by_pk)
-    if as_of is not None:
-        qs = qs.filter(as_of.logged_q())
-    for row in qs.order_by("-created_at"):
+    for row in _logged(type(objs[0]), list(by_pk), as_of):
         found = by_pk[row.object_id].fetched_corrections
         if len(found) < LIST_LIMIT:
             found.append(row)
