@@ -63,8 +63,9 @@ _LOCATION_REF = """json_build_object(
 
 _ARTICLE_REF = """json_build_object(
         'api_url', %(base)s || '/api/v1/articles/' || {r}.slug || '/',
-        'slug', {r}.slug, 'headline', {r}.headline, 'published_on', {r}.published_on,
-        'url', {r}.url)"""
+        'slug', {r}.slug, 'headline', {r}.headline,
+        'original_headline', {r}.original_headline, 'kind', {r}.kind,
+        'published_on', {r}.published_on, 'url', {r}.url)"""
 
 
 def _ref(template: str, **alias: str) -> str:
@@ -82,7 +83,8 @@ _FIGURE = """CASE WHEN {c}.figure_value IS NULL THEN NULL ELSE json_build_object
 _SOURCES = """(SELECT COALESCE(json_agg(json_build_object(
             'article', {article},
             'passage', cs.passage, 'start_offset', cs.start_offset,
-            'end_offset', cs.end_offset) ORDER BY ar.published_on, ar.id), '[]')
+            'end_offset', cs.end_offset, 'attributes_speaker', cs.attributes_speaker)
+            ORDER BY ar.published_on, cs.id), '[]')
         FROM events_claimsource cs
         JOIN events_article ar ON ar.id = cs.article_id AND ar.status = 'published'
         WHERE cs.claim_id = {c}.id)"""
@@ -97,29 +99,49 @@ _EVENT_ITEM = f"""json_build_object(
         'parent', CASE WHEN p.id IS NULL THEN NULL ELSE {_ref(_EVENT_REF, e="p")} END,
         'featured', e.featured, 'status', e.status, 'public_note', e.public_note,
         'first_published_at', e.first_published_at, 'created_at', e.created_at,
-        'updated_at', e.updated_at)"""
+        'updated_at', e.updated_at, 'version', e.revision)"""
 
 
 #: The API's default order of events: newest first in reading order (events.chronology).
-_READING = "ev.reading_at DESC, ev.reading_rank DESC, ev.start DESC, ev.id DESC"
+_READING_KEYS = ("reading_at", "reading_rank", "start", "id")
 
 
-def _event_page(where: str, path: str) -> str:
-    """A keyset page of events (newest first): 21 rows read, 20 served, ``next`` if more."""
+def _cursor(keys: tuple[str, ...], values: list[str], descending: bool) -> str:
+    """The API's cursor (events/api/pagination.py) after the row holding ``values``:
+    URL-safe base64 of ``{"o": ordering, "v": [values as text], "r": 0}``, so a floor
+    link is one our API accepts."""
+    sign = "-" if descending else ""
+    order = ",".join(f"{sign}{k}" for k in keys)
+    text = ", ".join(f"to_json({v}) #>> '{{}}'" for v in values)
+    return f"""translate(encode(convert_to(json_build_object(
+            'o', '{order}', 'v', json_build_array({text}), 'r', 0)::text, 'UTF8'), 'base64'),
+        E'+/\\n', '-_')"""
+
+
+def _event_page(where: str, link: str, rank: str = "") -> str:
+    """A keyset page of events: 21 rows read, 20 served, ``next`` if more.
+
+    Newest first in reading order, or with ``rank`` (a search's relevance, as
+    events/search/postgres.py computes it) best first, then in reading order, as ours orders
+    ``ordering=relevance``, the default with ``q``. ``link`` is the next page's URL as SQL,
+    with ``{cursor}`` where the (URL-encoded) cursor goes.
+    """
+    keys = ("search_rank", *_READING_KEYS[1:]) if rank else _READING_KEYS
+    order = ", ".join(f"{k} DESC" for k in keys)
+    cursor = _cursor(keys, [f"max(e.{k}) FILTER (WHERE e.n = 20)" for k in keys], True)
+    columns = f"ev.*, ({rank})::float8 AS search_rank" if rank else "ev.*"
     return f"""
 WITH page AS (
-    SELECT ev.*, row_number() OVER (ORDER BY {_READING}) AS n
-    FROM (SELECT * FROM events_event ev WHERE {where}
-          ORDER BY {_READING} LIMIT 21) ev
+    SELECT ev.*, row_number() OVER (ORDER BY {order}) AS n
+    FROM (SELECT {columns} FROM events_event ev WHERE {where}
+          ORDER BY {order} LIMIT 21) ev
 )
 SELECT json_build_object(
-    'next', CASE WHEN count(*) > 20 THEN %(base)s || '{path}cursor=' || encode(convert_to(
-        json_build_array('-reading_at,-reading_rank,-start,-id',
-                         max(e.reading_at) FILTER (WHERE e.n = 20),
-                         max(e.reading_rank) FILTER (WHERE e.n = 20),
-                         max(e.start) FILTER (WHERE e.n = 20),
-                         max(e.id) FILTER (WHERE e.n = 20))::text, 'UTF8'), 'base64') END,
+    'next', CASE WHEN count(*) > 20 THEN {link.format(cursor=f"replace({cursor}, '=', '%%3D')")}
+            END,
     'previous', NULL,
+    'next_cursor', CASE WHEN count(*) > 20 THEN {cursor} END,
+    'previous_cursor', NULL,
     'results', COALESCE(json_agg({_EVENT_ITEM} ORDER BY e.n) FILTER (WHERE e.n <= 20),
                         '[]'::json))
 FROM page e
@@ -163,18 +185,19 @@ _VISIBLE_CLAIM = """{c}.status = 'published'
 
 
 def _relation_rows() -> str:
-    """Relations of claim ``c`` both ways, to claims the client may see, one row each."""
+    """Relations of claim ``c`` both ways, to claims the client may see, one row each;
+    ours lists them outgoing first, each way by the other claim's ``made_at``."""
     speaker = _ref(_ACTOR_REF, a="os")
     ref = _CLAIM_REF.format(c="o", s="os", speaker=speaker)
     visible = _VISIBLE_CLAIM.format(c="o")
     return f"""
-            SELECT 0 AS ord, r.id, r.kind, r.kind::text AS relation, o.id AS other,
-                   {ref} AS claim
+            SELECT 0 AS ord, o.made_at, r.id, r.kind, r.kind::text AS relation,
+                   o.id AS other, {ref} AS claim
             FROM events_claimrelation r JOIN events_claim o ON o.id = r.to_claim_id
             JOIN events_actor os ON os.id = o.speaker_id
             WHERE r.from_claim_id = c.id AND {visible}
             UNION ALL
-            SELECT 1, r.id, r.kind, CASE r.kind WHEN 'supports' THEN 'supported_by'
+            SELECT 1, o.made_at, r.id, r.kind, CASE r.kind WHEN 'supports' THEN 'supported_by'
                        WHEN 'contradicts' THEN 'contradicted_by' ELSE 'updated_by' END,
                    o.id, {ref}
             FROM events_claimrelation r JOIN events_claim o ON o.id = r.from_claim_id
@@ -183,11 +206,24 @@ def _relation_rows() -> str:
 
 
 _RELATED_CLAIMS = f"""(SELECT COALESCE(json_agg(json_build_object(
-                'relation', rel.relation, 'claim', rel.claim) ORDER BY rel.ord, rel.id), '[]')
+                'relation', rel.relation, 'claim', rel.claim)
+                ORDER BY rel.ord, rel.made_at, rel.id), '[]')
             FROM ({_relation_rows()}) rel)"""
-_CONTRADICTING_CLAIMS = f"""(SELECT COALESCE(json_agg(x.claim ORDER BY x.ord, x.id), '[]')
+_CONTRADICTING_CLAIMS = f"""(
+            SELECT COALESCE(json_agg(x.claim ORDER BY x.ord, x.made_at, x.id), '[]')
             FROM (SELECT DISTINCT ON (rel.other) rel.* FROM ({_relation_rows()}) rel
-                  WHERE rel.kind = 'contradicts' ORDER BY rel.other, rel.ord, rel.id) x)"""
+                  WHERE rel.kind = 'contradicts'
+                  ORDER BY rel.other, rel.ord, rel.made_at, rel.id) x)"""
+
+# The corrections logged on one object (events/reads/common.py), newest first.
+_CORRECTIONS = """(
+        SELECT COALESCE(json_agg(json_build_object(
+            'kind', k.kind, 'note', k.note, 'created_at', k.created_at)
+            ORDER BY k.created_at DESC), '[]')
+        FROM (SELECT k.* FROM events_correction k
+              JOIN django_content_type t ON t.id = k.content_type_id
+              WHERE t.app_label = 'events' AND t.model = '{model}' AND k.object_id = {id}
+              ORDER BY k.created_at DESC LIMIT 200) k)"""
 
 EVENT_DETAIL_SQL = f"""
 WITH RECURSIVE ev AS (
@@ -223,16 +259,16 @@ SELECT json_build_object(
                WHERE p.id = ev.parent_id AND p.status = 'published'),
     'featured', ev.featured, 'status', ev.status, 'public_note', ev.public_note,
     'first_published_at', ev.first_published_at, 'created_at', ev.created_at,
-    'updated_at', ev.updated_at,
+    'updated_at', ev.updated_at, 'version', ev.revision,
     'participants', (
         SELECT COALESCE(json_agg(json_build_object(
             'actor', {_ref(_ACTOR_REF, a="a")},
             'role', p.role, 'role_label', rl.label,
-            'source', CASE WHEN s.status = 'published' THEN {_ref(_ARTICLE_REF, r="s")} END,
+            'source', {_ref(_ARTICLE_REF, r="s")},
             'passage', p.passage, 'note', p.note) ORDER BY p.role, a.name, p.id), '[]')
         FROM events_participation p
         JOIN events_actor a ON a.id = p.actor_id AND a.status = 'published'
-        JOIN events_article s ON s.id = p.source_id
+        JOIN events_article s ON s.id = p.source_id AND s.status = 'published'
         JOIN (VALUES {ROLE_LABELS}) rl(role, label) ON rl.role = p.role
         WHERE p.event_id = ev.id),
     'claims', (
@@ -247,7 +283,7 @@ SELECT json_build_object(
             'figure', {_FIGURE.format(c="c")},
             'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
             'status', c.status, 'first_published_at', c.first_published_at,
-            'created_at', c.created_at, 'updated_at', c.updated_at,
+            'created_at', c.created_at, 'updated_at', c.updated_at, 'version', c.revision,
             'contradicting_claims', {_CONTRADICTING_CLAIMS},
             'related_claims', {_RELATED_CLAIMS}
         ) ORDER BY c.made_at, c.id), '[]')
@@ -287,25 +323,29 @@ SELECT json_build_object(
             FROM events_eventrelation r
             JOIN events_event t ON t.id = r.source_id AND t.status = 'published'
             WHERE r.target_id = ev.id) x),
+    'corrections', {_CORRECTIONS.format(model="event", id="ev.id")},
     'as_of', NULL
 )
 FROM ev
 """
 
+_CLAIM_CURSOR = _cursor(
+    ("made_at", "id"), [f"max(c.{k}) FILTER (WHERE c.n = 20)" for k in ("made_at", "id")], False
+)
 CLAIMS_AS_OF_SQL = f"""
 WITH page AS (
     SELECT c.*, row_number() OVER (ORDER BY c.made_at, c.id) AS n
     FROM (SELECT c.* FROM events_claim c
           WHERE {_VISIBLE_CLAIM.format(c="c")}
-            AND c.made_at < (%(as_of)s::date + 1)::timestamptz
+            AND c.made_at < (%(as_of)s::date + 1)::timestamp AT TIME ZONE 'UTC'
           ORDER BY c.made_at, c.id LIMIT 21) c
 )
 SELECT json_build_object(
     'next', CASE WHEN count(*) > 20 THEN %(base)s || '/api/v1/claims/?as_of=' || %(as_of)s
-        || '&cursor=' || encode(convert_to(json_build_array('made_at,id',
-            max(c.made_at) FILTER (WHERE c.n = 20),
-            max(c.id) FILTER (WHERE c.n = 20))::text, 'UTF8'), 'base64') END,
+        || '&cursor=' || replace({_CLAIM_CURSOR}, '=', '%%3D') END,
     'previous', NULL,
+    'next_cursor', CASE WHEN count(*) > 20 THEN {_CLAIM_CURSOR} END,
+    'previous_cursor', NULL,
     'results', COALESCE(json_agg(json_build_object(
         'url', %(base)s || '/api/v1/claims/' || c.id || '/',
         'html_url', %(base)s || '/claims/' || c.id || '/',
@@ -319,13 +359,16 @@ SELECT json_build_object(
         'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
         'status', c.status, 'public_note', c.public_note,
         'first_published_at', c.first_published_at, 'created_at', c.created_at,
-        'updated_at', c.updated_at) ORDER BY c.n) FILTER (WHERE c.n <= 20), '[]'::json))
+        'updated_at', c.updated_at, 'version', c.revision) ORDER BY c.n)
+        FILTER (WHERE c.n <= 20), '[]'::json))
 FROM page c
 JOIN events_event e ON e.id = c.event_id
 JOIN events_actor sp ON sp.id = c.speaker_id
 """
 
-EVENT_LIST_SQL = _event_page("ev.status = 'published'", "/api/v1/events/?")
+EVENT_LIST_SQL = _event_page(
+    "ev.status = 'published'", "%(base)s || '/api/v1/events/?cursor=' || {cursor}"
+)
 
 EVENT_LIST_LOCATION_SQL = """
 WITH RECURSIVE place(id) AS (
@@ -334,12 +377,14 @@ WITH RECURSIVE place(id) AS (
     SELECT c.id FROM events_location c JOIN place p ON c.parent_id = p.id
 )""" + _event_page(
     "ev.status = 'published' AND ev.location_id IN (SELECT id FROM place)",
-    "/api/v1/events/?location=' || %(location)s || '&",
+    "%(base)s || '/api/v1/events/?cursor=' || {cursor} || '&location=' || %(location)s",
 ).replace("WITH page AS", ", page AS", 1)
 
 # Search (events/search/postgres.py): the candidates are the newest 200 full-text
 # matches and the newest 50 events whose names resemble the query (pg_trgm); the list then
-# pages the candidates newest first, like any event list.
+# pages the candidates best first (``ordering=relevance``, the default with ``q``): the
+# text rank plus half the names' similarity, ties in reading order. (Ours adds the names
+# only to plain, short queries, as the bench's terms are: events.search.query.wants_fuzzy.)
 EVENT_SEARCH_SQL = """
 WITH found AS (
     (SELECT id FROM events_event
@@ -351,7 +396,10 @@ WITH found AS (
      WHERE status = 'published' AND search_names %%> newsbase_fold(%(q)s)
      ORDER BY id DESC LIMIT 50)
 )""" + _event_page(
-    "ev.id IN (SELECT id FROM found)", "/api/v1/events/?q=' || %(q)s || '&"
+    "ev.status = 'published' AND ev.id IN (SELECT id FROM found)",
+    "%(base)s || '/api/v1/events/?cursor=' || {cursor} || '&q=' || %(q)s",
+    rank="ts_rank(ev.search_vector, websearch_to_tsquery('newsbase', %(q)s))"
+    " + 0.5 * word_similarity(newsbase_fold(%(q)s), ev.search_names)",
 ).replace("WITH page AS", ", page AS", 1)
 
 HEALTHZ_SQL = (
