@@ -4,9 +4,10 @@ Datasette is installed from PyPI into a bench-only virtual environment
 (``bench/.venv-datasette``, pinned in ``bench/requirements-bench.txt``); it is not a project
 dependency. The export holds only what a reader may see (published rows whose links are
 published too), as a Datasette user would publish it: events, places, actors, articles,
-claims with their sources and relations, participations, event relations, an FTS5 index over
-events (title, summary, place) and ``place_tree`` (every place with each place inside it,
-and how deep), which gives a place's descendants and its ancestors in one query each.
+claims with their sources and relations, participations, event relations, the events'
+corrections, an FTS5 index over events (title, summary, place) and ``place_tree`` (every
+place with each place inside it, and how deep), which gives a place's descendants and its
+ancestors in one query each.
 Datasette serves each endpoint through a canned query (``bench/datasette_queries.py``),
 passed to ``datasette serve`` as metadata.
 """
@@ -69,7 +70,7 @@ EXPORTS = {
         SELECT e.id, e.slug, e.title, e.summary, e.event_type, e.start, e.start_precision,
                e."end", e.end_precision, e.timezone, e.location_id,
                l.name AS location_name, p.id AS parent_id, e.featured, e.status,
-               e.public_note, e.first_published_at, e.created_at, e.updated_at,
+               e.public_note, e.first_published_at, e.created_at, e.updated_at, e.revision,
                e.reading_at, e.reading_rank
         FROM events_event e
         LEFT JOIN events_location l ON l.id = e.location_id AND l.status = 'published'
@@ -81,16 +82,18 @@ EXPORTS = {
     "actors": """
         SELECT id, slug, name, kind FROM events_actor WHERE status = 'published' ORDER BY id""",
     "articles": """
-        SELECT id, slug, headline, published_on, url
+        SELECT id, slug, headline, original_headline, kind, published_on, url
         FROM events_article WHERE status = 'published' ORDER BY id""",
     "claims": f"""
         SELECT c.id, c.event_id, c.speaker_id, c.kind, c.text, c.mode, c.language, c.made_at,
                c.made_precision, c.venue, c.assessment, c.assessment_note, c.figure_metric,
                c.figure_value, c.figure_qualifier, c.figure_as_of, c.figure_as_of_precision,
-               c.status, c.public_note, c.first_published_at, c.created_at, c.updated_at
+               c.status, c.public_note, c.first_published_at, c.created_at, c.updated_at,
+               c.revision
         FROM events_claim c WHERE {_VISIBLE_CLAIM} ORDER BY c.id""",
     "claim_sources": f"""
-        SELECT cs.id, cs.claim_id, cs.article_id, cs.passage, cs.start_offset, cs.end_offset
+        SELECT cs.id, cs.claim_id, cs.article_id, cs.passage, cs.start_offset, cs.end_offset,
+               cs.attributes_speaker
         FROM events_claimsource cs
         JOIN events_claim c ON c.id = cs.claim_id
         JOIN events_article ar ON ar.id = cs.article_id AND ar.status = 'published'
@@ -102,12 +105,11 @@ EXPORTS = {
         WHERE r.to_claim_id IN (SELECT c.id FROM events_claim c WHERE {_VISIBLE_CLAIM})
         ORDER BY r.id""",
     "participations": """
-        SELECT p.id, p.event_id, p.actor_id, p.role,
-               CASE WHEN s.status = 'published' THEN s.id END AS source_id, p.passage, p.note
+        SELECT p.id, p.event_id, p.actor_id, p.role, p.source_id, p.passage, p.note
         FROM events_participation p
         JOIN events_event e ON e.id = p.event_id AND e.status = 'published'
         JOIN events_actor a ON a.id = p.actor_id AND a.status = 'published'
-        JOIN events_article s ON s.id = p.source_id
+        JOIN events_article s ON s.id = p.source_id AND s.status = 'published'
         ORDER BY p.id""",
     "event_relations": """
         SELECT r.id, r.source_id, r.target_id, r.kind
@@ -115,6 +117,13 @@ EXPORTS = {
         JOIN events_event s ON s.id = r.source_id AND s.status = 'published'
         JOIN events_event t ON t.id = r.target_id AND t.status = 'published'
         ORDER BY r.id""",
+    "event_corrections": """
+        SELECT k.id, k.object_id AS event_id, k.kind, k.note, k.created_at
+        FROM events_correction k
+        JOIN django_content_type t ON t.id = k.content_type_id
+            AND t.app_label = 'events' AND t.model = 'event'
+        JOIN events_event e ON e.id = k.object_id AND e.status = 'published'
+        ORDER BY k.id""",
     "roles": f"SELECT role, label FROM (VALUES {ROLE_LABELS}) rl(role, label)",
     "place_tree": """
         WITH RECURSIVE tree(root, id, depth) AS (
@@ -140,6 +149,7 @@ INDEXES = [
     "CREATE INDEX participations_event ON participations (event_id)",
     "CREATE INDEX event_relations_source ON event_relations (source_id)",
     "CREATE INDEX event_relations_target ON event_relations (target_id)",
+    "CREATE INDEX event_corrections_event ON event_corrections (event_id, created_at)",
     "CREATE INDEX place_tree_root ON place_tree (root)",
     "CREATE INDEX place_tree_id ON place_tree (id, depth)",
     "CREATE VIRTUAL TABLE events_fts USING fts5 "
@@ -158,7 +168,7 @@ SQLITE_TYPES = {
     701: "REAL",
     1700: "REAL",
 }
-EXPORT_VERSION = "3"  # bump when the export's shape changes, so old files are rebuilt
+EXPORT_VERSION = "4"  # bump when the export's shape changes, so old files are rebuilt
 
 
 def export(db_url: str, scale: str, fingerprint: str, log=print) -> Path:

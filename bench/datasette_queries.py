@@ -40,8 +40,9 @@ _LOCATION_REF = """json_object(
 
 _ARTICLE_REF = """json_object(
         'api_url', '{base}/api/v1/articles/' || {r}.slug || '/',
-        'slug', {r}.slug, 'headline', {r}.headline, 'published_on', {r}.published_on,
-        'url', {r}.url)"""
+        'slug', {r}.slug, 'headline', {r}.headline,
+        'original_headline', {r}.original_headline, 'kind', {r}.kind,
+        'published_on', {r}.published_on, 'url', {r}.url)"""
 
 
 def _ref(template: str, **alias: str) -> str:
@@ -78,10 +79,11 @@ def _figure_point(c: str, s: str) -> str:
 def _sources(c: str) -> str:
     select = f"""SELECT json_object('article', {_ref(_ARTICLE_REF, r="ar")},
             'passage', cs.passage, 'start_offset', cs.start_offset,
-            'end_offset', cs.end_offset) AS x
+            'end_offset', cs.end_offset,
+            'attributes_speaker', {_bool("cs.attributes_speaker")}) AS x
         FROM claim_sources cs JOIN articles ar ON ar.id = cs.article_id
         WHERE cs.claim_id = {c}.id"""
-    return _array(select, "ar.published_on, ar.id")
+    return _array(select, "ar.published_on, cs.id")
 
 
 def _relation_rows(c: str) -> str:
@@ -91,12 +93,13 @@ def _relation_rows(c: str) -> str:
         'speaker', {_ref(_ACTOR_REF, a="os")}, 'text', o.text, 'made_at', o.made_at,
         'assessment', o.assessment)"""
     return f"""
-            SELECT 0 AS ord, r.id, r.kind, r.kind AS relation, o.id AS other, {ref} AS claim
+            SELECT 0 AS ord, o.made_at, r.id, r.kind, r.kind AS relation, o.id AS other,
+                   {ref} AS claim
             FROM claim_relations r JOIN claims o ON o.id = r.to_claim_id
             JOIN actors os ON os.id = o.speaker_id
             WHERE r.from_claim_id = {c}.id
             UNION ALL
-            SELECT 1, r.id, r.kind, CASE r.kind WHEN 'supports' THEN 'supported_by'
+            SELECT 1, o.made_at, r.id, r.kind, CASE r.kind WHEN 'supports' THEN 'supported_by'
                        WHEN 'contradicts' THEN 'contradicted_by' ELSE 'updated_by' END,
                    o.id, {ref}
             FROM claim_relations r JOIN claims o ON o.id = r.from_claim_id
@@ -106,17 +109,17 @@ def _relation_rows(c: str) -> str:
 
 def _related_claims(c: str) -> str:
     select = f"""SELECT json_object('relation', rel.relation, 'claim', json(rel.claim)) AS x,
-               rel.ord, rel.id FROM ({_relation_rows(c)}) rel"""
-    return _array(select, "ord, id")
+               rel.ord, rel.made_at, rel.id FROM ({_relation_rows(c)}) rel"""
+    return _array(select, "ord, made_at, id")
 
 
 def _contradicting_claims(c: str) -> str:
-    select = f"""SELECT claim AS x, ord, id FROM (
-            SELECT rel.*, row_number() OVER (PARTITION BY rel.other ORDER BY rel.ord, rel.id)
-                   AS k
+    select = f"""SELECT claim AS x, ord, made_at, id FROM (
+            SELECT rel.*, row_number() OVER (
+                       PARTITION BY rel.other ORDER BY rel.ord, rel.made_at, rel.id) AS k
             FROM ({_relation_rows(c)}) rel WHERE rel.kind = 'contradicts')
         WHERE k = 1"""
-    return _array(select, "ord, id")
+    return _array(select, "ord, made_at, id")
 
 
 _EVENT_ITEM = f"""json_object(
@@ -129,7 +132,7 @@ _EVENT_ITEM = f"""json_object(
         'parent', CASE WHEN p.id IS NULL THEN NULL ELSE {_ref(_EVENT_REF, e="p")} END,
         'featured', {_bool("e.featured")}, 'status', e.status, 'public_note', e.public_note,
         'first_published_at', e.first_published_at, 'created_at', e.created_at,
-        'updated_at', e.updated_at)"""
+        'updated_at', e.updated_at, 'version', e.revision)"""
 
 #: The API's default order of events: newest first in reading order (events.chronology).
 _READING = "reading_at DESC, reading_rank DESC, start DESC, id DESC"
@@ -154,6 +157,11 @@ SELECT json_object(
                  '-reading_at,-reading_rank,-start,-id', reading_at, reading_rank, start, id))
              FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
     'previous', NULL,
+    'next_cursor', (SELECT hex(json_array(
+                        '-reading_at,-reading_rank,-start,-id', reading_at, reading_rank, start,
+                        id))
+                    FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
+    'previous_cursor', NULL,
     'results', {results}) AS doc"""
 
 
@@ -183,17 +191,17 @@ SELECT json_object(
     'parent', json((SELECT {_ref(_EVENT_REF, e="p")} FROM events p WHERE p.id = ev.parent_id)),
     'featured', {_bool("ev.featured")}, 'status', ev.status, 'public_note', ev.public_note,
     'first_published_at', ev.first_published_at, 'created_at', ev.created_at,
-    'updated_at', ev.updated_at,
+    'updated_at', ev.updated_at, 'version', ev.revision,
     'participants', {
     _array(
         f'''SELECT json_object(
             'actor', {_ref(_ACTOR_REF, a="a")},
             'role', p.role, 'role_label', rl.label,
-            'source', CASE WHEN s.id IS NULL THEN NULL ELSE {_ref(_ARTICLE_REF, r="s")} END,
+            'source', {_ref(_ARTICLE_REF, r="s")},
             'passage', p.passage, 'note', p.note) AS x, p.role, a.name, p.id
         FROM participations p
         JOIN actors a ON a.id = p.actor_id
-        LEFT JOIN articles s ON s.id = p.source_id
+        JOIN articles s ON s.id = p.source_id
         JOIN roles rl ON rl.role = p.role
         WHERE p.event_id = ev.id''',
         "p.role, a.name, p.id",
@@ -212,7 +220,7 @@ SELECT json_object(
             'figure', {_figure("c")},
             'sources', {_sources("c")},
             'status', c.status, 'first_published_at', c.first_published_at,
-            'created_at', c.created_at, 'updated_at', c.updated_at,
+            'created_at', c.created_at, 'updated_at', c.updated_at, 'version', c.revision,
             'contradicting_claims', {_contradicting_claims("c")},
             'related_claims', {_related_claims("c")}) AS x, c.made_at, c.id
         FROM cl c JOIN actors sp ON sp.id = c.speaker_id''',
@@ -264,6 +272,13 @@ SELECT json_object(
         "ord, id",
     )
 },
+    'corrections', {
+    _array(
+        "SELECT json_object('kind', k.kind, 'note', k.note, 'created_at', k.created_at) AS x, "
+        "k.created_at FROM event_corrections k WHERE k.event_id = ev.id",
+        "k.created_at DESC LIMIT 200",
+    )
+},
     'as_of', NULL
 ) AS doc
 FROM ev"""
@@ -279,6 +294,9 @@ SELECT json_object(
                     || hex(json_array('made_at,id', made_at, id))
              FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
     'previous', NULL,
+    'next_cursor', (SELECT hex(json_array('made_at,id', made_at, id))
+                    FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
+    'previous_cursor', NULL,
     'results', {
     _array(
         f'''SELECT json_object(
@@ -294,7 +312,7 @@ SELECT json_object(
         'sources', {_sources("c")},
         'status', c.status, 'public_note', c.public_note,
         'first_published_at', c.first_published_at, 'created_at', c.created_at,
-        'updated_at', c.updated_at) AS x, c.n
+        'updated_at', c.updated_at, 'version', c.revision) AS x, c.n
         FROM page c JOIN events e ON e.id = c.event_id JOIN actors sp ON sp.id = c.speaker_id
         WHERE c.n <= 20''',
         "c.n",
