@@ -135,11 +135,19 @@ _EVENT_ITEM = f"""json_object(
         'updated_at', e.updated_at, 'version', e.revision)"""
 
 #: The API's default order of events: newest first in reading order (events.chronology).
-_READING = "reading_at DESC, reading_rank DESC, start DESC, id DESC"
+_READING_KEYS = ("reading_at", "reading_rank", "start", "id")
 
 
-def _event_page(where: str, path: str) -> str:
-    """A keyset page of events (newest first): 21 rows read, 20 served, ``next`` if more."""
+def _event_page(rows: str, path: str, ranked: bool = False) -> str:
+    """A keyset page of events: 21 rows read, 20 served, ``next`` if more.
+
+    ``rows`` selects the events (with a ``search_rank`` column when ``ranked``): newest first
+    in reading order, or best first and then in reading order, as ours orders a search.
+    """
+    keys = ("search_rank", *_READING_KEYS[1:]) if ranked else _READING_KEYS
+    order = ", ".join(f"{k} DESC" for k in keys)
+    cursor = f"hex(json_array('{','.join(f'-{k}' for k in keys)}', {', '.join(keys)}))"
+    last = "FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)"
     results = _array(
         f"""SELECT {_EVENT_ITEM} AS x, e.n FROM page e
         LEFT JOIN locations l ON l.id = e.location_id
@@ -149,18 +157,13 @@ def _event_page(where: str, path: str) -> str:
     )
     return f"""
 WITH page AS MATERIALIZED (
-    SELECT ev.*, row_number() OVER (ORDER BY {_READING}) AS n
-    FROM (SELECT * FROM events WHERE {where} ORDER BY {_READING} LIMIT 21) ev
+    SELECT ev.*, row_number() OVER (ORDER BY {order}) AS n
+    FROM ({rows} ORDER BY {order} LIMIT 21) ev
 )
 SELECT json_object(
-    'next', (SELECT '{BASE}{path}cursor=' || hex(json_array(
-                 '-reading_at,-reading_rank,-start,-id', reading_at, reading_rank, start, id))
-             FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
+    'next', (SELECT '{BASE}{path}cursor=' || {cursor} {last}),
     'previous', NULL,
-    'next_cursor', (SELECT hex(json_array(
-                        '-reading_at,-reading_rank,-start,-id', reading_at, reading_rank, start,
-                        id))
-                    FROM page WHERE n = 20 AND EXISTS (SELECT 1 FROM page WHERE n = 21)),
+    'next_cursor', (SELECT {cursor} {last}),
     'previous_cursor', NULL,
     'results', {results}) AS doc"""
 
@@ -319,21 +322,27 @@ SELECT json_object(
     )
 }) AS doc"""
 
-EVENT_LIST = _event_page("1", "/api/v1/events/?")
+EVENT_LIST = _event_page("SELECT * FROM events", "/api/v1/events/?")
 
 EVENT_LIST_LOCATION = _event_page(
-    "location_id IN (SELECT t.id FROM place_tree t JOIN locations l ON l.id = t.root "
-    "WHERE l.slug = :location)",
+    "SELECT * FROM events WHERE location_id IN (SELECT t.id FROM place_tree t "
+    "JOIN locations l ON l.id = t.root WHERE l.slug = :location)",
     "/api/v1/events/?location=' || :location || '&",
 )
 
-# Search: FTS5 instead of PostgreSQL's full text and trigrams; like ours, the candidates are
-# the newest 200 matches, paged newest first in reading order. The term is quoted as one
-# FTS5 string, as Datasette's own ``_search`` does.
+# Search: FTS5 instead of PostgreSQL's full text and trigrams. Like ours, the candidates are
+# the newest 200 matches, paged best first (FTS5's bm25, weighted by column as ts_rank
+# weighs the title, summary and place names: 1, 0.4, 0.2), ties in reading order. The term
+# is quoted as one FTS5 string, as Datasette's own ``_search`` does. Ours ranks with ts_rank
+# plus pg_trgm's name similarity, which SQLite has no equivalent of: when a term matches
+# more than a page of events (the common term), the two rankings pick different pages.
 EVENT_SEARCH = _event_page(
-    "id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH "
-    "'\"' || replace(:q, '\"', '\"\"') || '\"' ORDER BY rowid DESC LIMIT 200)",
+    "SELECT events.*, f.search_rank FROM events JOIN ("
+    "SELECT rowid, -bm25(events_fts, 1.0, 0.4, 0.2) AS search_rank FROM events_fts "
+    "WHERE events_fts MATCH '\"' || replace(:q, '\"', '\"\"') || '\"' "
+    "ORDER BY rowid DESC LIMIT 200) f ON f.rowid = events.id",
     "/api/v1/events/?q=' || :q || '&",
+    ranked=True,
 )
 
 #: Canned query name (its URL: /bench/<name>.json) -> (SQL, the parameters it takes).

@@ -474,8 +474,10 @@ ENDPOINTS: list[Endpoint] = [
             floor_params={"q": f"term_{rarity}"},
             datasette=_ds("event_search", f"q={{term_{rarity}}}"),
             datasette_note=(
-                "canned query over SQLite FTS5 (the newest 200 matches; no name-similarity "
-                "candidates as our pg_trgm adds), list rows as ours"
+                "canned query over SQLite FTS5: the newest 200 matches (no name-similarity "
+                "candidates as our pg_trgm adds) ranked by bm25, list rows as ours; SQLite "
+                "has no ts_rank or trigram similarity, so where a term matches more than a "
+                "page of events its page holds other rows than ours and the floor's"
             ),
         )
         for rarity in ("rare", "medium", "common")
