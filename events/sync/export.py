@@ -19,8 +19,9 @@ The objects are fetched by the read layer's detail plans (the ones the API's det
 use) a batch at a time, each batch's nested rows in one query per kind, and rendered by
 the API's own functions (events/api/render.py), so the snapshot cannot drift from what the
 API serves (tests/sync/test_export.py compares them) and a million claims export in
-minutes, not in a million requests. A snapshot is written to a hidden directory and renamed into
-place when complete, so ``/api/v1/exports/`` never lists a half-written one.
+minutes (23 for the 1m data set, docs/performance.md), not in a million requests. A
+snapshot is written to a hidden directory and renamed into place when complete, so
+``/api/v1/exports/`` never lists a half-written one.
 """
 
 import contextlib
