@@ -174,7 +174,13 @@ def scale_section(result: dict) -> str:
             f"Bulk export (`manage.py export`, issue 15): {objects:,} objects "
             f"({e['counts'].get('claims', 0):,} claims) in {e['seconds']:.0f} s, "
             f"{objects / max(e['seconds'], 0.1):,.0f} objects/s, {e['bytes'] / 1e6:,.1f} MB "
-            "of gzipped JSON Lines and CSV.",
+            "of gzipped JSON Lines and CSV"
+            + (
+                f" (timed in the run of {e['timed_at']['started']} at "
+                f"`{e['timed_at']['commit']}`, on this data set)."
+                if e.get("timed_at")
+                else "."
+            ),
             "",
         ]
     if result.get("note"):

@@ -168,6 +168,27 @@ def time_export(env: dict[str, str]) -> dict:
     return {"seconds": round(seconds, 1), "counts": counts, "bytes": total}
 
 
+def earlier_export(output: Path, dataset: dict) -> dict | None:
+    """The export timing of the previous run written to ``output``, if it ran on the same
+    data set: ``--no-export`` keeps it (at 1m the export takes over twenty minutes), marked
+    with the run that timed it."""
+    try:
+        previous = json.loads(output.read_text())
+    except (OSError, ValueError):
+        return None
+    export, before = previous.get("export"), previous.get("dataset", {})
+    if not export or (before.get("commit"), before.get("counts")) != (
+        dataset["commit"],
+        dataset["counts"],
+    ):
+        return None
+    timed_at = export.get("timed_at") or {
+        "commit": previous["commit"],
+        "started": previous["started"],
+    }
+    return {**export, "timed_at": timed_at}
+
+
 def gunicorn(app: str, workers: int) -> list[str]:
     return [
         sys.executable,
@@ -424,7 +445,9 @@ def parse_args(argv=None):
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument(
-        "--no-export", action="store_true", help="skip timing manage.py export (issue 15)"
+        "--no-export",
+        action="store_true",
+        help="skip timing manage.py export (issue 15); keep the last timing on this data set",
     )
     parser.add_argument("--skip-missing", action="store_true", help="skip endpoints that 404")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data set")
@@ -459,6 +482,9 @@ def main(argv=None) -> int:
         unknown = set(names) - {e.name for e in endpoints}
         raise BenchError(f"unknown endpoints: {', '.join(sorted(unknown))}")
 
+    output = Path(args.output) if args.output else RESULTS / f"{args.scale}.json"
+    if args.quick and not args.output:
+        output = RESULTS / "raw" / f"{args.scale}-quick.json"
     started = dt.datetime.now(dt.UTC)
     info = database.ensure_dataset(args.scale, rebuild=args.rebuild, name=args.database)
     targets = resolve_targets(info)
@@ -719,12 +745,11 @@ def main(argv=None) -> int:
                     print(line, flush=True)
             if not (args.no_export or args.quick):
                 result["export"] = time_export(env)
+            elif not args.quick:
+                result["export"] = earlier_export(output, result["dataset"])
         finally:
             result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             result["failed"] = failure
-            output = Path(args.output) if args.output else RESULTS / f"{args.scale}.json"
-            if args.quick and not args.output:
-                output = RESULTS / "raw" / f"{args.scale}-quick.json"
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(json.dumps(result, indent=1, default=str) + "\n")
             print(

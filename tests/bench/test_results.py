@@ -1,0 +1,42 @@
+"""A run without the export keeps the export timing of the last run on the same data set.
+
+At 1m the export takes over twenty minutes, so ``bench/run.py --no-export`` carries the
+previous timing into the new results (marked with the run that measured it) instead of
+dropping it from docs/performance.md; a timing from another data set is never carried.
+"""
+
+import json
+
+from bench.run import earlier_export
+
+DATASET = {"commit": "abc1234", "counts": {"events_claim": 10}}
+EXPORT = {"seconds": 12.5, "counts": {"claims": 7}, "bytes": 1000}
+
+
+def write(path, dataset, export=EXPORT):
+    previous = {"commit": "def5678", "started": "2026-11-28T11:06:00+00:00"}
+    path.write_text(json.dumps({**previous, "dataset": dataset, "export": export}))
+
+
+def test_keeps_the_timing_of_the_same_data_set_marked_with_its_run(tmp_path):
+    output = tmp_path / "1m.json"
+    write(output, DATASET)
+    kept = earlier_export(output, DATASET)
+    assert kept == {
+        **EXPORT,
+        "timed_at": {"commit": "def5678", "started": "2026-11-28T11:06:00+00:00"},
+    }
+    # carried once more, it still names the run that measured it
+    write(output, DATASET, export=kept)
+    assert earlier_export(output, DATASET)["timed_at"]["commit"] == "def5678"
+
+
+def test_drops_a_timing_from_another_data_set_or_none(tmp_path):
+    output = tmp_path / "1m.json"
+    assert earlier_export(output, DATASET) is None  # no earlier run
+    write(output, {"commit": "abc1234", "counts": {"events_claim": 11}})
+    assert earlier_export(output, DATASET) is None
+    write(output, {**DATASET, "commit": "0000000"})
+    assert earlier_export(output, DATASET) is None
+    write(output, DATASET, export=None)
+    assert earlier_export(output, DATASET) is None
