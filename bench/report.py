@@ -135,6 +135,19 @@ def verdicts(result: dict) -> list[dict]:
     return out
 
 
+def _shape_note(name: str, who: str, shape: dict | None) -> str | None:
+    """A note when ``who``'s document (``"ours"`` or a peer's) and the floor's differ in fields
+    or rows; None when they match or were not comparable."""
+    if not shape or not shape.get("comparable") or (shape["same_fields"] and shape["same_rows"]):
+        return None
+    document, whose = ("ours", "ours") if who == "ours" else (f"{who}'s document", f"{who}'s")
+    return (
+        f"- `{name}`: {document} and the floor differ — fields only {whose} "
+        f"{shape['only_ours'][:6]}, only the floor {shape['only_floor'][:6]}; "
+        f"rows {who} {shape['rows_ours']}, floor {shape['rows_floor']}."
+    )
+
+
 def scale_section(result: dict) -> str:
     m, d = result["machine"], result["dataset"]
     s = result["settings"]
@@ -214,20 +227,9 @@ def scale_section(result: dict) -> str:
                 + (f"{f['rps'] / o['rps']:.1f}×" if f and o and o["rps"] else "–")
                 + f" | {_fmt(ds, 'p50_ms')} / {_fmt(ds, 'p99_ms')} | {_fmt(ds, 'rps', 0)} |"
             )
-        shape = entry.get("shape")
-        if shape and shape.get("comparable") and not (shape["same_fields"] and shape["same_rows"]):
-            notes.append(
-                f"- `{name}`: ours and the floor differ — fields only ours "
-                f"{shape['only_ours'][:6]}, only the floor {shape['only_floor'][:6]}; "
-                f"rows ours {shape['rows_ours']}, floor {shape['rows_floor']}."
-            )
-        shape = entry.get("datasette_shape")
-        if shape and shape.get("comparable") and not (shape["same_fields"] and shape["same_rows"]):
-            notes.append(
-                f"- `{name}`: Datasette's document and the floor differ — fields only "
-                f"Datasette's {shape['only_ours'][:6]}, only the floor {shape['only_floor'][:6]}; "
-                f"rows Datasette {shape['rows_ours']}, floor {shape['rows_floor']}."
-            )
+        for key, who in (("shape", "ours"), ("datasette_shape", "Datasette")):
+            if note := _shape_note(name, who, entry.get(key)):
+                notes.append(note)
         b = entry.get("bytes", {})
         if b:
             notes.append(
