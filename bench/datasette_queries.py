@@ -122,6 +122,29 @@ def _contradicting_claims(c: str) -> str:
     return _array(select, "ord, made_at, id")
 
 
+def _claim_columns(c: str, speaker: str, event: str | None = None) -> str:
+    """The keys and values of claim ``c``'s document (its speaker joined as ``speaker``), for
+    ``json_object``: as the claim list serves it, naming its event (joined as ``event``) and
+    with its public note; or, without ``event``, as an event serves it inside, with neither
+    (``events.api.render.claim_in_event``; the caller adds the claim's relations)."""
+    in_list = event is not None
+    event_column = f"'event', {_ref(_EVENT_REF, e=event)}," if in_list else ""
+    note_column = f"'public_note', {c}.public_note," if in_list else ""
+    return f"""
+        'url', '{BASE}/api/v1/claims/' || {c}.id || '/',
+        'html_url', '{BASE}/claims/' || {c}.id || '/',
+        'id', {c}.id, {event_column}
+        'speaker', {_ref(_ACTOR_REF, a=speaker)},
+        'kind', {c}.kind, 'text', {c}.text, 'mode', {c}.mode, 'language', {c}.language,
+        'made_at', {c}.made_at, 'made_precision', {c}.made_precision, 'venue', {c}.venue,
+        'assessment', {c}.assessment, 'assessment_note', {c}.assessment_note,
+        'figure', {_figure(c)},
+        'sources', {_sources(c)},
+        'status', {c}.status, {note_column}
+        'first_published_at', {c}.first_published_at, 'created_at', {c}.created_at,
+        'updated_at', {c}.updated_at, 'version', {c}.revision"""
+
+
 _EVENT_ITEM = f"""json_object(
         'url', '{BASE}/api/v1/events/' || e.slug || '/',
         'html_url', '{BASE}/events/' || e.slug || '/',
@@ -212,18 +235,7 @@ SELECT json_object(
 },
     'claims', {
     _array(
-        f'''SELECT json_object(
-            'url', '{BASE}/api/v1/claims/' || c.id || '/',
-            'html_url', '{BASE}/claims/' || c.id || '/',
-            'id', c.id,
-            'speaker', {_ref(_ACTOR_REF, a="sp")},
-            'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
-            'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
-            'assessment', c.assessment, 'assessment_note', c.assessment_note,
-            'figure', {_figure("c")},
-            'sources', {_sources("c")},
-            'status', c.status, 'first_published_at', c.first_published_at,
-            'created_at', c.created_at, 'updated_at', c.updated_at, 'version', c.revision,
+        f'''SELECT json_object({_claim_columns("c", "sp")},
             'contradicting_claims', {_contradicting_claims("c")},
             'related_claims', {_related_claims("c")}) AS x, c.made_at, c.id
         FROM cl c JOIN actors sp ON sp.id = c.speaker_id''',
@@ -302,20 +314,7 @@ SELECT json_object(
     'previous_cursor', NULL,
     'results', {
     _array(
-        f'''SELECT json_object(
-        'url', '{BASE}/api/v1/claims/' || c.id || '/',
-        'html_url', '{BASE}/claims/' || c.id || '/',
-        'id', c.id,
-        'event', {_ref(_EVENT_REF, e="e")},
-        'speaker', {_ref(_ACTOR_REF, a="sp")},
-        'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
-        'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
-        'assessment', c.assessment, 'assessment_note', c.assessment_note,
-        'figure', {_figure("c")},
-        'sources', {_sources("c")},
-        'status', c.status, 'public_note', c.public_note,
-        'first_published_at', c.first_published_at, 'created_at', c.created_at,
-        'updated_at', c.updated_at, 'version', c.revision) AS x, c.n
+        f'''SELECT json_object({_claim_columns("c", "sp", event="e")}) AS x, c.n
         FROM page c JOIN events e ON e.id = c.event_id JOIN actors sp ON sp.id = c.speaker_id
         WHERE c.n <= 20''',
         "c.n",
