@@ -47,47 +47,80 @@ def parse_rate(rate: str) -> tuple[int, int]:
 clock = time.time  # what "now" is for the windows (tests pin it inside one window)
 
 
-def _window(scope: str, ident: str, period: int) -> tuple[str, int]:
-    """The counter's key for the current window, and the seconds until that window ends."""
+@dataclass(frozen=True)
+class Window:
+    """One client's counter (``name``: scope and ident) in the window of a rate current when
+    it was made."""
+
+    name: str
+    key: str
+    limit: int
+    period: int
+    reset: int  # seconds until the window ends
+
+    @property
+    def timeout(self) -> int:
+        # The key outlives its window by a whole period, so it never expires between a
+        # check and the count that follows.
+        return 2 * self.period
+
+    def count(self, *, fail_closed: bool = False) -> Decision:
+        """Count one request and say whether it may pass."""
+        try:
+            count = count_hit(self.key, self.timeout)
+        except UNAVAILABLE:
+            if fail_closed:
+                return Decision(
+                    False, retry_after=self.period, limit=self.limit, reset=self.period
+                )
+            return Decision(
+                True, retry_after=0, limit=self.limit, remaining=self.limit, reset=self.reset
+            )
+        return self.decide(count)
+
+    def decide(self, count: int) -> Decision:
+        """Whether the request that brought the counter to ``count`` may pass."""
+        if count > self.limit:
+            return Decision(False, retry_after=self.reset, limit=self.limit, reset=self.reset)
+        return Decision(
+            True,
+            retry_after=0,
+            limit=self.limit,
+            remaining=max(self.limit - count, 0),
+            reset=self.reset,
+        )
+
+
+def window(scope: str, ident: str, rate: str) -> Window:
+    """``ident``'s counter for the window of ``rate`` that is current now."""
+    limit, period = parse_rate(rate)
     now = clock()
-    window = int(now // period)
-    return f"rl:{scope}:{ident}:{window}", max(1, math.ceil((window + 1) * period - now))
+    current = int(now // period)
+    reset = max(1, math.ceil((current + 1) * period - now))
+    name = f"{scope}:{ident}"
+    return Window(name, f"rl:{name}:{current}", limit, period, reset)
 
 
 def hit(scope: str, ident: str, rate: str, *, fail_closed: bool = False) -> Decision:
     """Count one request of ``ident`` against ``rate`` and say whether it may pass."""
-    limit, period = parse_rate(rate)
-    key, reset = _window(scope, ident, period)
-    try:
-        # The key outlives its window by a whole period, so it never expires between a
-        # check and the count that follows.
-        count = count_hit(key, 2 * period)
-    except UNAVAILABLE:
-        if fail_closed:
-            return Decision(False, retry_after=period, limit=limit, reset=period)
-        return Decision(True, retry_after=0, limit=limit, remaining=limit, reset=reset)
-    remaining = max(limit - count, 0)
-    if count > limit:
-        return Decision(False, retry_after=reset, limit=limit, reset=reset)
-    return Decision(True, retry_after=0, limit=limit, remaining=remaining, reset=reset)
+    return window(scope, ident, rate).count(fail_closed=fail_closed)
 
 
 def peek(scope: str, ident: str, rate: str) -> Decision | None:
     """Where ``ident`` stands against ``rate``, without counting a request (None: the cache
     cannot say)."""
-    limit, period = parse_rate(rate)
-    key, reset = _window(scope, ident, period)
+    counter = window(scope, ident, rate)
     try:
-        count = caches["default"].get(key, 0)
+        count = caches["default"].get(counter.key, 0)
     except UNAVAILABLE:
         return None
-    remaining = max(limit - int(count), 0)
+    remaining = max(counter.limit - int(count), 0)
     return Decision(
         remaining > 0,
-        retry_after=0 if remaining else reset,
-        limit=limit,
+        retry_after=0 if remaining else counter.reset,
+        limit=counter.limit,
         remaining=remaining,
-        reset=reset,
+        reset=counter.reset,
     )
 
 

@@ -24,6 +24,7 @@ import pickle
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -91,6 +92,30 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedRedisClient
+
+    def get_many_counting(self, keys, counter_key: str, timeout: int) -> tuple[dict, int]:
+        """``get_many(keys)`` and, in the same round trip, ``count`` of ``counter_key`` (a key
+        as made by the cache that owns the counter, on this same server; see
+        :func:`shares_server`). Raises what redis-py raises: the callers fail soft."""
+        made = {self.make_and_validate_key(key): key for key in keys}
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        pipe.mget(list(made))
+        pipe.set(counter_key, 0, ex=timeout, nx=True)
+        pipe.incr(counter_key)
+        values, _, count = pipe.execute()
+        loads = self._cache._serializer.loads
+        found = {made[key]: loads(v) for key, v in zip(made, values, strict=True) if v is not None}
+        return found, count
+
+
+def shares_server(alias: str, other: str) -> bool:
+    """Whether two caches are Redis caches on the same server (one pipeline can reach both)."""
+    first, second = settings.CACHES[alias], settings.CACHES[other]
+    return (
+        isinstance(caches[alias], ReusedClientRedisCache)
+        and isinstance(caches[other], ReusedClientRedisCache)
+        and first["LOCATION"] == second["LOCATION"]
+    )
 
 
 class FailSoftRedisCache(ReusedClientRedisCache):

@@ -10,9 +10,10 @@ settings can change in tests). With the cache down they fail open: the API serve
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from events.throttling import Decision, hit, peek
+from events.throttling import Decision, Window, peek, window
 
 STATE_ATTR = "api_rate_limit"  # on the Django request: the most restrictive Decision seen
+TAKEN_ATTR = "api_counts_taken"  # on the Django request: counter name → its Decision
 
 
 class _CounterThrottle(BaseThrottle):
@@ -24,12 +25,16 @@ class _CounterThrottle(BaseThrottle):
     def rate(self) -> str:
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
-    def allow_request(self, request, view):
+    def window(self, request) -> Window | None:
+        """The client's counter for the current window (None: not this throttle's client)."""
         ident = self.ident(request)
-        if ident is None:
+        return None if ident is None else window(f"api-{self.scope}", ident, self.rate())
+
+    def allow_request(self, request, view):
+        counter = self.window(request)
+        if counter is None:
             return True
-        self.decision = hit(f"api-{self.scope}", ident, self.rate())
-        remember(request, self.decision)
+        self.decision = take(request, counter)
         return self.decision.allowed
 
     def wait(self):
@@ -41,6 +46,21 @@ class _CounterThrottle(BaseThrottle):
         if ident is None:
             return None
         return peek(f"api-{self.scope}", ident, self.rate())
+
+
+def take(request, counter: Window, count: int | None = None) -> Decision:
+    """Count this request against ``counter`` once. ``count``: the counter's value after the
+    rendered cache's lookup counted it in its own round trip (``events.cache.store``). A
+    request already counted (by that lookup, then reaching DRF's throttle on a miss) reuses
+    its decision: it is never counted twice."""
+    django_request = getattr(request, "_request", request)
+    taken = django_request.__dict__.setdefault(TAKEN_ATTR, {})
+    decision = taken.get(counter.name)
+    if decision is None:
+        decision = counter.count() if count is None else counter.decide(count)
+        taken[counter.name] = decision
+        remember(request, decision)
+    return decision
 
 
 def remember(request, decision: Decision) -> None:

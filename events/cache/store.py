@@ -18,11 +18,14 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
 
 from events.http.representation import Representation
+from events.throttling import Window
+from newsbase.cache import shares_server
 
 from . import changes
 from .changes import GENERATION_KEY, generation_age
@@ -87,33 +90,67 @@ class LocalEntries:
 local = LocalEntries()
 
 
-def lookup(url_key: str) -> tuple[str | None, Representation | None]:
-    """The current generation and the entry for ``url_key`` if it is of that generation;
-    (None, None) while the shared cache cannot be reached (``changes.generation``)."""
-    http, rendered = caches["http"], caches["rendered"]
+@dataclass
+class Found:
+    """What :func:`lookup` found: the current generation (None while the shared cache cannot
+    be reached), the entry if it is of that generation, and the count of the counter it was
+    asked to count in the same round trip (None: not counted, the caller counts)."""
+
+    generation: str | None = None
+    entry: Representation | None = None
+    count: int | None = None
+
+
+def lookup(url_key: str, counter: Window | None = None) -> Found:
+    """The current generation and the entry for ``url_key`` if it is of that generation.
+
+    With Redis, one round trip: the generation alone when this worker holds the entry
+    (:class:`LocalEntries`), else the generation and the shared entry. When this worker
+    holds it, ``counter`` (a read limit's window, on the default cache) is counted in the
+    same trip if that cache is on the same Redis server.
+    """
     try:
         if changes.pending_bump():
-            return changes.generation(), None
+            return Found(changes.generation())
         mine = local.get(url_key)
-        if mine is not None:
-            current = changes.generation()
-            if current is not None and current == mine[0]:
-                return current, mine[1]
-            local.discard(url_key)
-        if settings.CACHES["http"] == settings.CACHES["rendered"]:  # Redis: one round trip
-            found = http.get_many([GENERATION_KEY, f"r:{url_key}"])
-            current = found.get(GENERATION_KEY) or changes.generation()
-            entry = found.get(f"r:{url_key}")
-        else:
-            current = changes.generation()
-            entry = rendered.get(f"r:{url_key}") if current else None
+        keys = [GENERATION_KEY] if mine is not None else [GENERATION_KEY, f"r:{url_key}"]
+        # Count only where this worker holds a body (rendered by a view that counts):
+        # a miss may end in an answer no throttle counts, such as a 404.
+        found, count = _read(keys, counter if mine is not None else None)
+        current = found.get(GENERATION_KEY) or changes.generation()
     except changes.CACHE_ERRORS as exc:
         logger.warning("rendered cache unreachable, rendering afresh: %s", exc)
-        return None, None
+        return Found()
+    if mine is not None:
+        if current is not None and current == mine[0]:
+            return Found(current, mine[1], count)
+        local.discard(url_key)  # stale here; another worker may have the current one
+        try:
+            found[f"r:{url_key}"] = caches["rendered"].get(f"r:{url_key}")
+        except changes.CACHE_ERRORS as exc:
+            logger.warning("rendered cache unreachable, rendering afresh: %s", exc)
+            return Found(current, None, count)
+    entry = found.get(f"r:{url_key}")
     if current is not None and entry is not None and entry[0] == current:
         local.put(url_key, current, entry[1], timeout_for(current))
-        return current, entry[1]
-    return current, None
+        return Found(current, entry[1], count)
+    return Found(current, None, count)
+
+
+def _read(keys: list[str], counter: Window | None) -> tuple[dict, int | None]:
+    """``keys`` from the shared cache ("http" and "rendered" share one Redis, or the
+    rendered entries live in this worker), and ``counter`` counted with them if one trip
+    can do both."""
+    http = caches["http"]
+    if counter is not None and shares_server("http", "default"):
+        key = caches["default"].make_and_validate_key(counter.key)
+        return http.get_many_counting(keys, key, counter.timeout)
+    if settings.CACHES["http"] == settings.CACHES["rendered"]:
+        return http.get_many(keys), None
+    found = {GENERATION_KEY: http.get(GENERATION_KEY)}
+    if found[GENERATION_KEY] is not None and len(keys) > 1:
+        found[keys[1]] = caches["rendered"].get(keys[1])
+    return found, None
 
 
 def replica_lag() -> int:

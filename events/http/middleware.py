@@ -9,18 +9,20 @@ other middleware added (CSP, security headers), and a cached answer skips all of
 from django.contrib.auth.models import AnonymousUser
 from django.utils.cache import patch_vary_headers
 
-from events.api.throttling import AnonReadThrottle, add_rate_limit_headers
+from events.api.throttling import AnonReadThrottle, add_rate_limit_headers, take
 from events.cache import store
 from events.cache.changes import ALL_KEY, collecting_reads
+from events.throttling import Window
 
 from . import policy
 from .representation import Representation, choose_coding, compress
 
 
-def throttle_allows(request) -> bool:
-    """An API answer from the cache still counts against the client's read budget."""
+def api_read_counter(request) -> Window:
+    """An anonymous API read's counter: an answer from the cache still counts against the
+    client's read budget (once: DRF's throttle reuses a count taken here)."""
     request.user = AnonymousUser()  # AuthenticationMiddleware sets the real one later
-    return AnonReadThrottle().allow_request(request, None)
+    return AnonReadThrottle().window(request)
 
 
 class HttpCacheMiddleware:
@@ -31,12 +33,17 @@ class HttpCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not policy.is_public_path(request.path):
             return self.get_response(request)
         cacheable = store.enabled() and policy.looks_anonymous(request)
+        at_generation = None
         if cacheable:
             url_key = policy.url_key(request)
-            at_generation, entry = store.lookup(url_key)
-            if entry is not None and (
-                not policy.is_api_path(request.path) or throttle_allows(request)
-            ):
+            counter = api_read_counter(request) if policy.is_api_path(request.path) else None
+            found = store.lookup(url_key, counter)
+            at_generation, entry = found.generation, found.entry
+            allowed = True
+            if counter is not None and (entry is not None or found.count is not None):
+                # counted once: here, or by the lookup (then a miss's DRF throttle reuses it)
+                allowed = take(request, counter, found.count).allowed
+            if entry is not None and allowed:
                 answer, new_coding = entry.respond(request, store.shared_max_age(at_generation))
                 if new_coding:  # keep the newly compressed bytes for the next reader
                     store.save(url_key, at_generation, entry)
@@ -48,11 +55,9 @@ class HttpCacheMiddleware:
         representation = Representation.from_response(
             request, response, keys=(ALL_KEY, *sorted(tables))
         )
-        # (not cacheable here: the generation after the render, later than the rows read,
+        # (no generation read before the render: the one after it, later than the rows read,
         # which errs towards a shorter life)
-        answer, _ = representation.respond(
-            request, store.shared_max_age(at_generation if cacheable else None)
-        )
+        answer, _ = representation.respond(request, store.shared_max_age(at_generation))
         if cacheable:
             store.save(url_key, at_generation, representation)
         return add_rate_limit_headers(request, answer)

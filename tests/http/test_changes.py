@@ -101,9 +101,9 @@ def test_a_write_not_announced_moves_the_generation_before_anything_is_served(mo
     before = generation()
     # As after a failed bump (the cache was unreachable), its retry now due:
     monkeypatch.setattr(changes, "_unsent_bump", time.monotonic() - changes.RETRY_SECONDS)
-    current, entry = store.lookup("any-url")
-    assert entry is None
-    assert current == caches["http"].get(GENERATION_KEY) != before
+    found = store.lookup("any-url")
+    assert found.entry is None
+    assert found.generation == caches["http"].get(GENERATION_KEY) != before
     assert not changes.pending_bump()
 
 
@@ -145,8 +145,8 @@ def test_a_kept_body_is_served_only_under_the_generation_it_was_rendered_at(sett
     kept = representation(10)
     before = generation()
     store.save("some-url", before, kept)
-    assert store.lookup("some-url") == (before, kept)
+    assert store.lookup("some-url") == store.Found(before, kept)
     changes.bump()
-    current, entry = store.lookup("some-url")
-    assert current != before and entry is None
+    found = store.lookup("some-url")
+    assert found.generation != before and found.entry is None
     assert store.local.get("some-url") is None  # the stale one is let go

@@ -8,10 +8,13 @@ the ORM, a bulk update, a raw cursor or a service, and the next request shows th
 import datetime as dt
 import socket
 import time
+import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -220,6 +223,70 @@ def test_cached_api_reads_still_count_against_the_read_budget(client, story, set
     }
     statuses = [client.get(url).status_code for _ in range(4)]
     assert statuses[-1] == 429, statuses
+
+
+def redis_as_in_production() -> dict:
+    """The caches as production has them with REDIS_URL: all three on one Redis server."""
+    from tests.test_throttling import redis_url
+
+    url, prefix = redis_url(), f"newsbase-test-{uuid.uuid4().hex}"
+    http = {"BACKEND": "newsbase.cache.ReusedClientRedisCache", "LOCATION": url}
+    return {
+        "default": {
+            "BACKEND": "newsbase.cache.FailSoftRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        },
+        "http": {**http, "KEY_PREFIX": f"{prefix}-http"},
+        "rendered": {**http, "KEY_PREFIX": f"{prefix}-http"},
+    }
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Every command (or pipeline) this process sends to Redis, as it goes to the server."""
+    from redis.connection import Connection
+
+    sent = []
+    send = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.mark.usefixtures("one_throttle_window")
+def test_with_redis_a_cached_api_answer_is_one_round_trip_and_one_count(
+    client, story, redis_round_trips
+):
+    """The generation check and the read budget's counter share one pipeline, and a request
+    counted there is not counted again by DRF's throttle when the body turns out stale."""
+    url = reverse("api:event-list")
+    with override_settings(CACHES=redis_as_in_production()):
+        statuses, remaining, trips = [], [], []
+        for stale in (False, False, True, False):
+            if stale:
+                changes.bump()
+            redis_round_trips.clear()
+            response = client.get(url)
+            statuses.append(response.status_code)
+            remaining.append(int(response["RateLimit-Remaining"]))
+            trips.append(len(redis_round_trips))
+        assert statuses == [200] * 4
+        assert remaining == [remaining[0] - n for n in range(4)]  # one count each
+        assert trips[1] == trips[3] == 1  # served from this worker: one round trip
+        with override_settings(
+            REST_FRAMEWORK={
+                **settings.REST_FRAMEWORK,
+                "DEFAULT_THROTTLE_RATES": {"anon": "5/minute", "user": "5/minute"},
+            }
+        ):
+            answers = [client.get(url) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 429, 429]
+    assert [a["RateLimit-Remaining"] for a in answers] == ["0", "0", "0"]
 
 
 def test_surrogate_keys_name_the_tables_a_body_read(client, story):
