@@ -264,6 +264,13 @@ def growth_section(results: dict[str, dict]) -> str:
             "### Cost growth 10k → 1m\n\nNot measured yet: needs a full run at both 10k and "
             "1m (`make bench SCALE=1m`).\n"
         )
+    machines = [_machine(small), _machine(big)]
+    if machines[0] != machines[1]:
+        return (
+            "### Cost growth 10k → 1m\n\nNot comparable: the last runs at 10k and 1m were made "
+            f"on different machines ({machines[0]}; {machines[1]}). Run both scales on one "
+            "machine (`make bench SCALE=10k`, `make bench SCALE=1m`).\n"
+        )
     lines = [
         "### Cost growth 10k → 1m",
         "",
@@ -291,6 +298,12 @@ def growth_section(results: dict[str, dict]) -> str:
             + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _machine(result: dict) -> str:
+    """What a run's latencies depend on: the same string for runs that may be compared."""
+    m = result["machine"]
+    return f"{m['nproc']} × {m['cpu']}, PostgreSQL {m['postgresql'].split()[0]}"
 
 
 def generated() -> str:

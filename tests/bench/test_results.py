@@ -40,3 +40,25 @@ def test_drops_a_timing_from_another_data_set_or_none(tmp_path):
     assert earlier_export(output, DATASET) is None
     write(output, DATASET, export=None)
     assert earlier_export(output, DATASET) is None
+
+
+def test_growth_is_compared_only_between_runs_on_one_machine():
+    """Latency at 1m over latency at 10k means nothing when the two ran on different
+    hardware: the report says so instead of printing the ratio."""
+    from bench.report import growth_section
+
+    machine = {
+        "nproc": 2,
+        "cpu": "Intel(R) Xeon(R) Processor",
+        "postgresql": "15.20 (Debian 15.20-0+deb12u1)",
+        "wrk": "wrk 4.1.0",
+    }
+
+    def run(cpu, p50):
+        endpoints = {"event-list": {"ours": {"1": {"p50_ms": p50, "rps": 900}}}}
+        return {"commit": "abc", "machine": {**machine, "cpu": cpu}, "endpoints": endpoints}
+
+    same = growth_section({"10k": run(machine["cpu"], 1.0), "1m": run(machine["cpu"], 1.2)})
+    assert "| event-list | 1.0 | 1.2 | 1.20× |" in same
+    other = growth_section({"10k": run("AMD EPYC", 2.4), "1m": run(machine["cpu"], 1.0)})
+    assert "Not comparable" in other and "AMD EPYC" in other and "| event-list |" not in other
