@@ -300,6 +300,21 @@ def growth_section(results: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def profile_summary(path: Path) -> str:
+    """One line per profiled miss (where a request's time goes: SQL or Python), and where
+    the whole profiles are (pyinstrument trees and EXPLAIN ANALYZE are too long to inline)."""
+    heading, *sections = path.read_text().split("\n### ")
+    lines = [heading.strip().replace("## Profiles", "#### Profiles", 1), ""]
+    for section in sections:
+        title, _, body = section.partition("\n")
+        first = next((line for line in body.splitlines() if line.strip()), "")
+        lines.append(f"- {title}: {first}")
+    if not sections:
+        lines.append("No endpoint missed a target.")
+    lines += ["", f"Whole profiles: `{path.relative_to(ROOT)}`.", ""]
+    return "\n".join(lines)
+
+
 def _machine(result: dict) -> str:
     """What a run's latencies depend on: the same string for runs that may be compared."""
     m = result["machine"]
@@ -320,12 +335,7 @@ def generated() -> str:
                 parts.append(cache_section(results[scale]))
             profile = RESULTS / f"profile-{scale}.md"
             if profile.exists():
-                parts.append(
-                    profile.read_text()
-                    .replace("\n## ", "\n#### ")
-                    .replace("\n### ", "\n#### ")
-                    .replace("## Profiles", "#### Profiles", 1)
-                )
+                parts.append(profile_summary(profile))
     parts.append(growth_section(results))
     return "\n".join(parts)
 

@@ -62,3 +62,31 @@ def test_growth_is_compared_only_between_runs_on_one_machine():
     assert "| event-list | 1.0 | 1.2 | 1.20× |" in same
     other = growth_section({"10k": run("AMD EPYC", 2.4), "1m": run(machine["cpu"], 1.0)})
     assert "Not comparable" in other and "AMD EPYC" in other and "| event-list |" not in other
+
+
+def test_a_missed_cold_target_profiles_a_render_and_a_missed_warm_one_a_hit():
+    """``--profile`` explains each miss with the kind of request that missed: a render
+    (cache off) for a cold target, a cached answer for a warm one."""
+    from bench.profile import missed_kinds
+
+    def point(p50, rps):
+        return {"1": {"p50_ms": p50, "p99_ms": 2 * p50, "rps": rps}}
+
+    def endpoint(kind, ours, cold, floor, bytes_floor):
+        return {
+            "kind": kind,
+            "ours": point(ours, 1000 / ours),
+            "cold": point(cold, 1000 / cold),
+            "floor": point(floor, 1000 / floor),
+            "bytes": point(bytes_floor, 1000 / bytes_floor),
+            "not_modified": point(0.1, 10_000),
+        }
+
+    result = {
+        "endpoints": {
+            "slow-render": endpoint("list", ours=1.0, cold=10.0, floor=2.0, bytes_floor=0.5),
+            "slow-hit": endpoint("detail", ours=3.0, cold=4.0, floor=3.0, bytes_floor=0.5),
+            "on-target": endpoint("list", ours=1.0, cold=3.0, floor=2.0, bytes_floor=0.5),
+        }
+    }
+    assert missed_kinds(result) == {"slow-hit": ["hit"], "slow-render": ["render"]}
