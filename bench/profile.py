@@ -8,9 +8,9 @@ of requests through Django's test client (in-process: no HTTP, the app's own cos
 
 A miss of a cold target (issue 11: a render against its floor, search p99 without the
 cache) is profiled with ``RENDERED_CACHE=false``, the cost of a cache miss; a miss of a
-warm target (a cached answer, a 304) with the cache on, the cost of a hit. Redis has stopped
-with the servers by then, so a profiled hit checks the generation in the local directory
-cache, not over a socket.
+warm target (a cached answer, a 304) with the cache on, the cost of a hit. ``bench/run.py``
+profiles while its Redis is still up, so a profiled hit checks the generation and counts
+its throttle there, as in production.
 
     .venv/bin/python bench/profile.py /api/v1/events/ application/json 30
     (with the bench environment set; RENDERED_CACHE=false for a render)
