@@ -86,6 +86,14 @@ class ReusedRedisClient(RedisCacheClient):
         return client
 
 
+def _queue_count(pipe, key: str, timeout: int) -> None:
+    """Queue on ``pipe`` the count of the made ``key``: ``SET key 0 NX EX timeout`` (a new
+    window starts at 0 and lives ``timeout`` seconds), then ``INCR key``; the count is the
+    second of the two replies."""
+    pipe.set(key, 0, ex=timeout, nx=True)
+    pipe.incr(key)
+
+
 class ReusedClientRedisCache(RedisCache):
     """Django's ``RedisCache`` with :class:`ReusedRedisClient`."""
 
@@ -100,8 +108,7 @@ class ReusedClientRedisCache(RedisCache):
         made = {self.make_and_validate_key(key): key for key in keys}
         pipe = self._cache.get_client(write=True).pipeline(transaction=False)
         pipe.mget(list(made))
-        pipe.set(counter_key, 0, ex=timeout, nx=True)
-        pipe.incr(counter_key)
+        _queue_count(pipe, counter_key, timeout)
         values, _, count = pipe.execute()
         loads = self._cache._serializer.loads
         found = {made[key]: loads(v) for key, v in zip(made, values, strict=True) if v is not None}
@@ -169,8 +176,7 @@ class FailSoftRedisCache(ReusedClientRedisCache):
         key = self.make_and_validate_key(key)
         try:
             pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
+            _queue_count(pipe, key, timeout)
             return pipe.execute()[1]
         except UNAVAILABLE as exc:
             self._note_failure(exc)
