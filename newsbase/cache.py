@@ -19,6 +19,7 @@ also deletes the counters whose windows are over).
 """
 
 import base64
+import functools
 import logging
 import pickle
 import time
@@ -28,7 +29,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connections, models, router, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -115,14 +118,24 @@ class ReusedClientRedisCache(RedisCache):
         return found, count
 
 
+@functools.cache
 def shares_server(alias: str, other: str) -> bool:
-    """Whether two caches are Redis caches on the same server (one pipeline can reach both)."""
+    """Whether two caches are Redis caches on the same server (one pipeline can reach both).
+
+    Asked on every anonymous API read, it depends only on ``CACHES``: worked out once, and
+    again when that setting changes (tests)."""
     first, second = settings.CACHES[alias], settings.CACHES[other]
     return (
         isinstance(caches[alias], ReusedClientRedisCache)
         and isinstance(caches[other], ReusedClientRedisCache)
         and first["LOCATION"] == second["LOCATION"]
     )
+
+
+@receiver(setting_changed)
+def _forget_shared_servers(*, setting, **kwargs):
+    if setting == "CACHES":
+        shares_server.cache_clear()
 
 
 class FailSoftRedisCache(ReusedClientRedisCache):
