@@ -89,6 +89,31 @@ _SOURCES = """(SELECT COALESCE(json_agg(json_build_object(
         JOIN events_article ar ON ar.id = cs.article_id AND ar.status = 'published'
         WHERE cs.claim_id = {c}.id)"""
 
+
+def _claim_columns(c: str, speaker: str, event: str | None = None) -> str:
+    """The keys and values of claim ``c``'s document (its speaker joined as ``speaker``), for
+    ``json_build_object``: as the claim list serves it, naming its event (joined as
+    ``event``) and with its public note; or, without ``event``, as an event serves it inside,
+    with neither (``events.api.render.claim_in_event``; the caller adds the claim's
+    relations). The PostgreSQL twin of bench/datasette_queries.py's ``_claim_columns``."""
+    in_list = event is not None
+    event_column = f"'event', {_ref(_EVENT_REF, e=event)}," if in_list else ""
+    note_column = f"'public_note', {c}.public_note," if in_list else ""
+    return f"""
+        'url', %(base)s || '/api/v1/claims/' || {c}.id || '/',
+        'html_url', %(base)s || '/claims/' || {c}.id || '/',
+        'id', {c}.id, {event_column}
+        'speaker', {_ref(_ACTOR_REF, a=speaker)},
+        'kind', {c}.kind, 'text', {c}.text, 'mode', {c}.mode, 'language', {c}.language,
+        'made_at', {c}.made_at, 'made_precision', {c}.made_precision, 'venue', {c}.venue,
+        'assessment', {c}.assessment, 'assessment_note', {c}.assessment_note,
+        'figure', {_FIGURE.format(c=c)},
+        'sources', {_SOURCES.format(c=c, article=_ref(_ARTICLE_REF, r="ar"))},
+        'status', {c}.status, {note_column}
+        'first_published_at', {c}.first_published_at, 'created_at', {c}.created_at,
+        'updated_at', {c}.updated_at, 'version', {c}.revision"""
+
+
 _EVENT_ITEM = f"""json_build_object(
         'url', %(base)s || '/api/v1/events/' || e.slug || '/',
         'html_url', %(base)s || '/events/' || e.slug || '/',
@@ -272,18 +297,7 @@ SELECT json_build_object(
         JOIN (VALUES {ROLE_LABELS}) rl(role, label) ON rl.role = p.role
         WHERE p.event_id = ev.id),
     'claims', (
-        SELECT COALESCE(json_agg(json_build_object(
-            'url', %(base)s || '/api/v1/claims/' || c.id || '/',
-            'html_url', %(base)s || '/claims/' || c.id || '/',
-            'id', c.id,
-            'speaker', {_ref(_ACTOR_REF, a="sp")},
-            'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
-            'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
-            'assessment', c.assessment, 'assessment_note', c.assessment_note,
-            'figure', {_FIGURE.format(c="c")},
-            'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
-            'status', c.status, 'first_published_at', c.first_published_at,
-            'created_at', c.created_at, 'updated_at', c.updated_at, 'version', c.revision,
+        SELECT COALESCE(json_agg(json_build_object({_claim_columns("c", "sp")},
             'contradicting_claims', {_CONTRADICTING_CLAIMS},
             'related_claims', {_RELATED_CLAIMS}
         ) ORDER BY c.made_at, c.id), '[]')
@@ -346,20 +360,8 @@ SELECT json_build_object(
     'previous', NULL,
     'next_cursor', CASE WHEN count(*) > 20 THEN {_CLAIM_CURSOR} END,
     'previous_cursor', NULL,
-    'results', COALESCE(json_agg(json_build_object(
-        'url', %(base)s || '/api/v1/claims/' || c.id || '/',
-        'html_url', %(base)s || '/claims/' || c.id || '/',
-        'id', c.id,
-        'event', {_ref(_EVENT_REF, e="e")},
-        'speaker', {_ref(_ACTOR_REF, a="sp")},
-        'kind', c.kind, 'text', c.text, 'mode', c.mode, 'language', c.language,
-        'made_at', c.made_at, 'made_precision', c.made_precision, 'venue', c.venue,
-        'assessment', c.assessment, 'assessment_note', c.assessment_note,
-        'figure', {_FIGURE.format(c="c")},
-        'sources', {_SOURCES.format(c="c", article=_ref(_ARTICLE_REF, r="ar"))},
-        'status', c.status, 'public_note', c.public_note,
-        'first_published_at', c.first_published_at, 'created_at', c.created_at,
-        'updated_at', c.updated_at, 'version', c.revision) ORDER BY c.n)
+    'results', COALESCE(json_agg(json_build_object({_claim_columns("c", "sp", "e")})
+        ORDER BY c.n)
         FILTER (WHERE c.n <= 20), '[]'::json))
 FROM page c
 JOIN events_event e ON e.id = c.event_id

@@ -107,21 +107,14 @@ def hit(scope: str, ident: str, rate: str, *, fail_closed: bool = False) -> Deci
 
 
 def peek(scope: str, ident: str, rate: str) -> Decision | None:
-    """Where ``ident`` stands against ``rate``, without counting a request (None: the cache
-    cannot say)."""
+    """Where ``ident`` stands against ``rate``, without counting a request: the decision
+    the window's last counted request got (None: the cache cannot say)."""
     counter = window(scope, ident, rate)
     try:
         count = caches["default"].get(counter.key, 0)
     except UNAVAILABLE:
         return None
-    remaining = max(counter.limit - int(count), 0)
-    return Decision(
-        remaining > 0,
-        retry_after=0 if remaining else counter.reset,
-        limit=counter.limit,
-        remaining=remaining,
-        reset=counter.reset,
-    )
+    return counter.decide(int(count))
 
 
 def client_ident(request) -> str:

@@ -19,6 +19,7 @@ also deletes the counters whose windows are over).
 """
 
 import base64
+import functools
 import logging
 import pickle
 import time
@@ -28,7 +29,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connections, models, router, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -86,6 +89,14 @@ class ReusedRedisClient(RedisCacheClient):
         return client
 
 
+def _queue_count(pipe, key: str, timeout: int) -> None:
+    """Queue on ``pipe`` the count of the made ``key``: ``SET key 0 NX EX timeout`` (a new
+    window starts at 0 and lives ``timeout`` seconds), then ``INCR key``; the count is the
+    second of the two replies."""
+    pipe.set(key, 0, ex=timeout, nx=True)
+    pipe.incr(key)
+
+
 class ReusedClientRedisCache(RedisCache):
     """Django's ``RedisCache`` with :class:`ReusedRedisClient`."""
 
@@ -100,22 +111,31 @@ class ReusedClientRedisCache(RedisCache):
         made = {self.make_and_validate_key(key): key for key in keys}
         pipe = self._cache.get_client(write=True).pipeline(transaction=False)
         pipe.mget(list(made))
-        pipe.set(counter_key, 0, ex=timeout, nx=True)
-        pipe.incr(counter_key)
+        _queue_count(pipe, counter_key, timeout)
         values, _, count = pipe.execute()
         loads = self._cache._serializer.loads
         found = {made[key]: loads(v) for key, v in zip(made, values, strict=True) if v is not None}
         return found, count
 
 
+@functools.cache
 def shares_server(alias: str, other: str) -> bool:
-    """Whether two caches are Redis caches on the same server (one pipeline can reach both)."""
+    """Whether two caches are Redis caches on the same server (one pipeline can reach both).
+
+    Asked on every anonymous API read, it depends only on ``CACHES``: worked out once, and
+    again when that setting changes (tests)."""
     first, second = settings.CACHES[alias], settings.CACHES[other]
     return (
         isinstance(caches[alias], ReusedClientRedisCache)
         and isinstance(caches[other], ReusedClientRedisCache)
         and first["LOCATION"] == second["LOCATION"]
     )
+
+
+@receiver(setting_changed)
+def _forget_shared_servers(*, setting, **kwargs):
+    if setting == "CACHES":
+        shares_server.cache_clear()
 
 
 class FailSoftRedisCache(ReusedClientRedisCache):
@@ -169,8 +189,7 @@ class FailSoftRedisCache(ReusedClientRedisCache):
         key = self.make_and_validate_key(key)
         try:
             pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
+            _queue_count(pipe, key, timeout)
             return pipe.execute()[1]
         except UNAVAILABLE as exc:
             self._note_failure(exc)

@@ -14,7 +14,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.urls import reverse
 
-from events.throttling import hit
+from events.throttling import hit, peek, window
 from newsbase.cache import CountingDatabaseCache
 
 # One throttle window for every request of a test (tests/conftest.py).
@@ -89,6 +89,17 @@ def test_the_counter_is_exact_in_redis():
         decisions = [hit("t", "1.2.3.4", "5/hour") for _ in range(8)]
     assert [d.allowed for d in decisions] == [True] * 5 + [False] * 3
     assert all(0 < d.retry_after <= 3600 for d in decisions[5:])
+
+
+def test_peek_reports_the_last_counted_decision_without_counting():
+    """What the RateLimit-* headers say on an answer no throttle counted (a 401, a 404)."""
+    with override_settings(CACHES=redis_cache(redis_url())):
+        assert peek("p", "1.2.3.4", "3/hour") == window("p", "1.2.3.4", "3/hour").decide(0)
+        for _ in range(4):
+            counted = hit("p", "1.2.3.4", "3/hour")
+            assert peek("p", "1.2.3.4", "3/hour") == counted
+            assert peek("p", "1.2.3.4", "3/hour") == counted  # peeking counted nothing
+    assert (counted.allowed, counted.remaining, counted.limit) == (False, 0, 3)
 
 
 def test_the_redis_counter_starts_a_window_with_its_lifetime_in_one_round_trip():

@@ -289,6 +289,21 @@ def test_with_redis_a_cached_api_answer_is_one_round_trip_and_one_count(
     assert [a["RateLimit-Remaining"] for a in answers] == ["0", "0", "0"]
 
 
+def test_whether_one_trip_reaches_the_counter_follows_the_cache_settings():
+    """``shares_server`` is worked out once per ``CACHES``, and again when it changes."""
+    from newsbase.cache import shares_server
+
+    before = shares_server("http", "default")
+    production = redis_as_in_production()
+    with override_settings(CACHES=production):
+        assert shares_server("http", "default")
+        other_server = {**production["default"], "LOCATION": "redis://127.0.0.1:6379/4"}
+        with override_settings(CACHES={**production, "default": other_server}):
+            assert not shares_server("http", "default")
+        assert shares_server("http", "default")
+    assert shares_server("http", "default") == before
+
+
 def test_surrogate_keys_name_the_tables_a_body_read(client, story):
     response = client.get(story.attack.get_absolute_url())
     keys = set(response["Surrogate-Key"].split())
