@@ -385,23 +385,27 @@ WITH RECURSIVE place(id) AS (
 # Search (events/search/postgres.py): the candidates are the newest 200 full-text
 # matches and the newest 50 events whose names resemble the query (pg_trgm); the list then
 # pages the candidates best first (``ordering=relevance``, the default with ``q``): the
-# text rank plus half the names' similarity, ties in reading order. (Ours adds the names
-# only to plain, short queries, as the bench's terms are: events.search.query.wants_fuzzy.)
+# text rank plus, for the events whose names resemble the query, half their similarity; ties
+# in reading order. (Ours adds the names only to plain, short queries, as the bench's terms
+# are: events.search.query.wants_fuzzy.)
 EVENT_SEARCH_SQL = """
-WITH found AS (
+WITH named AS (
+    SELECT id FROM events_event
+    WHERE status = 'published' AND search_names %%> newsbase_fold(%(q)s)
+    ORDER BY id DESC LIMIT 50
+), found AS (
     (SELECT id FROM events_event
      WHERE status = 'published'
        AND search_vector @@ websearch_to_tsquery('newsbase', %(q)s)
      ORDER BY id DESC LIMIT 200)
     UNION
-    (SELECT id FROM events_event
-     WHERE status = 'published' AND search_names %%> newsbase_fold(%(q)s)
-     ORDER BY id DESC LIMIT 50)
+    (SELECT id FROM named)
 )""" + _event_page(
     "ev.status = 'published' AND ev.id IN (SELECT id FROM found)",
     "%(base)s || '/api/v1/events/?cursor=' || {cursor} || '&q=' || %(q)s",
     rank="ts_rank(ev.search_vector, websearch_to_tsquery('newsbase', %(q)s))"
-    " + 0.5 * word_similarity(newsbase_fold(%(q)s), ev.search_names)",
+    " + 0.5 * CASE WHEN ev.id IN (SELECT id FROM named)"
+    " THEN word_similarity(newsbase_fold(%(q)s), ev.search_names) ELSE 0 END",
 ).replace("WITH page AS", ", page AS", 1)
 
 HEALTHZ_SQL = (

@@ -31,7 +31,9 @@ def search_queryset(
     With ``ranked=False``, the same rows, unordered (for a caller that orders them itself).
     Never raises for bad input: an empty or unusable query gives an empty queryset. On
     databases without pg_trgm, ``names`` are the names similar to a misspelt query
-    (``similar_query_names``), looked up here when not given.
+    (``similar_query_names``), looked up here when not given. On PostgreSQL a ranked, plain
+    query on actors, places or events looks up the rows whose names resemble it here too
+    (one query; docs/search.md says why).
     """
     text = normalise_query(query)
     clauses = parse_query(text)

@@ -42,7 +42,9 @@ CEILING = {
     "home": 2,
     "list": 2,
     "list_place": 3,
-    "search": 7,  # one query per kind, plus trigram name candidates on PostgreSQL
+    # One query per kind and one per kind of alias; then the names close to the query: once
+    # on SQLite, on PostgreSQL once per kind ranked by its own names (events, actors, places).
+    "search": 10,
     "atom": 1,
     "sitemap": 10,
 }

@@ -320,9 +320,10 @@ def _add_crocus_rows(record, start, count):
 
 def test_search_site_query_count_is_constant(record, django_assert_num_queries):
     _add_crocus_rows(record, 0, 1)
-    # Five kinds, aliases of actors and of places; on SQLite one more: the names close to
-    # the query (rapidfuzz, once for all kinds).
-    expected = 7 if connection.vendor == "postgresql" else 8
+    # Five kinds, aliases of actors and of places; then the names close to the query: on
+    # SQLite once for all kinds (rapidfuzz), on PostgreSQL once per kind ranked by its own
+    # names (events, actors, places: pg_trgm's names branch runs before the ranked query).
+    expected = 10 if connection.vendor == "postgresql" else 8
     with django_assert_num_queries(expected):
         search_site("Crocus")
     _add_crocus_rows(record, 1, 15)
@@ -361,6 +362,45 @@ def test_only_the_newest_candidates_are_ranked(record):
     ]
     found = list(search_queryset(Claim.objects.all(), "kilo", candidates=5))
     assert sorted(c.pk for c in found) == sorted(c.pk for c in claims[-5:])
+
+
+def _sql_ranks(table: str, query: str, pks: list[int]) -> dict[int, tuple[float, float]]:
+    """(text rank, names' similarity) of rows, straight from PostgreSQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_rank(search_vector, websearch_to_tsquery('newsbase', %s))::float8,"
+            f" word_similarity(newsbase_fold(%s), search_names)::float8 FROM {table}"
+            " WHERE id = ANY(%s)",
+            [query, query, pks],
+        )
+        return {pk: (text, names) for pk, text, names in cursor.fetchall()}
+
+
+@pytest.mark.postgres(reason="pg_trgm's names branch ranks only on PostgreSQL")
+def test_only_names_that_resemble_the_query_add_to_the_rank(db, django_assert_num_queries):
+    named = ActorFactory(name="Quasar Group")
+    mention = ActorFactory(name="Quasimodo Hotel", description="A hotel near the Quasar hall.")
+    misspelt = ActorFactory(name="Quasarr Holdings")  # no word matches: found by its name alone
+    # The names close to the query first, then the ranked rows: two queries.
+    with django_assert_num_queries(2):
+        found = {a.pk: a.search_rank for a in Actor.objects.search("Quasar")}
+    assert set(found) == {named.pk, mention.pk, misspelt.pk}
+    sql = _sql_ranks("events_actor", "Quasar", list(found))
+    # A name that resembles the query adds half its similarity to the text's rank...
+    for actor in (named, misspelt):
+        text, names = sql[actor.pk]
+        assert names > 0.6 and found[actor.pk] == pytest.approx(text + 0.5 * names)
+    assert sql[misspelt.pk][0] == 0
+    # ...a name that merely shares a few letters with it adds nothing.
+    text, names = sql[mention.pk]
+    assert 0 < names < 0.6 and found[mention.pk] == pytest.approx(text)
+
+
+@pytest.mark.postgres(reason="pg_trgm's names branch ranks only on PostgreSQL")
+def test_a_query_for_exact_words_ranks_in_one_query(db, django_assert_num_queries):
+    ActorFactory(name="Quasar Group")
+    with django_assert_num_queries(1):  # quotes ask for exactly these words: no names branch
+        assert len(list(Actor.objects.search('"Quasar Group"'))) == 1
 
 
 @pytest.mark.postgres(reason="documents are stored only on PostgreSQL")
