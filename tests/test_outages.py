@@ -231,6 +231,25 @@ def test_gunicorn_outlasts_every_web_bound():
     assert timeouts["admin"]["statement_timeout"] < conf.timeout * 1000
 
 
+def test_gunicorn_workers_freeze_what_they_loaded():
+    import gc
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    from gunicorn.config import Config
+
+    spec = spec_from_file_location("gunicorn_conf", BASE_DIR / "gunicorn.conf.py")
+    conf = module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    cfg = Config()
+    cfg.set("post_worker_init", conf.post_worker_init)  # gunicorn knows the hook by this name
+    before = gc.get_freeze_count()
+    try:
+        cfg.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+
+
 def test_management_commands_get_the_long_bounds():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
