@@ -13,6 +13,8 @@ fields, ``reverse()`` and ``build_absolute_uri()``); so are the event and claim 
 import datetime as dt
 import itertools
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -313,3 +315,20 @@ def test_link_templates_equal_reverse(crocus):
             assert obj.get_absolute_url() == reverse(name, kwargs={kwarg: getattr(obj, kwarg)})
             checked += 1
     assert checked > 150
+
+
+def test_nothing_activates_a_time_zone():
+    """render.iso_datetime writes times in settings.TIME_ZONE, which is what DRF's fields
+    write (the *current* zone) only while no code activates another one."""
+    activates = re.compile(
+        r"timezone\.(activate|override)\("
+        r"|django\.utils\.timezone import[^\n]*\b(activate|override)\b"
+    )
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        str(path.relative_to(root))
+        for package in ("events", "newsbase")
+        for path in (root / package).rglob("*.py")
+        if activates.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
