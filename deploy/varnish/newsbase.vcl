@@ -18,6 +18,7 @@
 # deploy/varnish/compose-backends.vcl is the one for docker-compose.yml.
 vcl 4.1;
 
+import std;
 import xkey;
 
 include "backends.vcl";
@@ -51,6 +52,14 @@ sub vcl_backend_response {
     # Keep stale objects an hour past their TTL so they can be revalidated with the
     # app's ETag (If-None-Match) instead of being fetched whole again.
     set beresp.keep = 1h;
+    # A body of known size (every page and API answer: at most a few hundred KB) is
+    # fetched whole before the reader gets its first byte. Streamed, a replica killed in
+    # the middle of it left the reader with a cut-off 200; fetched whole, the failed fetch
+    # goes to vcl_backend_error below, which tries the other replica.
+    if (std.integer(beresp.http.Content-Length, 0) > 0
+        && std.integer(beresp.http.Content-Length, 0) < 16777216) {
+        set beresp.do_stream = false;
+    }
 }
 
 sub vcl_backend_error {
