@@ -193,6 +193,22 @@ def stack():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def varnish_in_front(web_ports: list[int], port: int | None = None):
+    """Varnish with the project's VCL on ``port`` (a free one by default) in front of
+    ``web_ports``: its base URL once it answers; stopped, and its directory removed, after."""
+    port = port or services.free_port()
+    work = Path(tempfile.mkdtemp(prefix="newsbase-varnish-"))
+    pid = services.start_varnish(port, work, web_ports, work / "varnish.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        services.wait_for_http(base + "/livez", pid, work / "varnish.log")
+        yield base
+    finally:
+        services.kill_group(pid)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 @pytest.fixture
 def anonymous():
     with requests.Session() as session:

@@ -7,21 +7,17 @@ table answered with a quick 503 (the per-role lock bound, events/outages.py), an
 down served without it (newsbase/cache.py).
 """
 
-import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests
 
-from bench.cluster import services
 from newsbase.settings.base import DATABASE_TIMEOUTS
-from tests.cluster.conftest import ATTACK
+from tests.cluster.conftest import ATTACK, varnish_in_front
 
 pytestmark = pytest.mark.cluster
 
@@ -69,16 +65,8 @@ def cached_pair(stack):
     ports = []
     for name in ("web-a", "web-b"):
         ports.append(int(stack.server(name, max_lag=600).rsplit(":", 1)[1]))
-    work = Path(tempfile.mkdtemp(prefix="newsbase-varnish-"))
-    port = services.free_port()
-    pid = services.start_varnish(port, work, ports, work / "varnish.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        services.wait_for_http(base + "/livez", pid, work / "varnish.log")
+    with varnish_in_front(ports) as base:
         yield base
-    finally:
-        services.kill_group(pid)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def test_a_web_replica_killed_and_restarted_fails_no_request(stack, cached_pair):

@@ -7,7 +7,6 @@ responses that named the key.
 """
 
 import shutil
-import tempfile
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +17,7 @@ import requests
 
 from bench.cluster import services
 from newsbase.purge import purge_keys
+from tests.cluster.conftest import varnish_in_front
 
 pytestmark = pytest.mark.cluster
 
@@ -63,18 +63,12 @@ class Origin(BaseHTTPRequestHandler):
 def cache():
     origin = ThreadingHTTPServer(("127.0.0.1", 0), Origin)
     threading.Thread(target=origin.serve_forever, daemon=True).start()
-    work = Path(tempfile.mkdtemp(prefix="newsbase-varnish-"))
-    port = services.free_port()
     origin_port = origin.server_address[1]
-    pid = services.start_varnish(port, work, [origin_port, origin_port], work / "varnish.log")
-    base = f"http://127.0.0.1:{port}"
     try:
-        services.wait_for_http(base + "/livez", pid, work / "varnish.log")
-        yield base
+        with varnish_in_front([origin_port, origin_port]) as base:
+            yield base
     finally:
-        services.kill_group(pid)
         origin.shutdown()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

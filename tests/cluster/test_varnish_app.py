@@ -7,7 +7,6 @@ depends only on the caches, which is what these tests watch.
 """
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import lxml.html
@@ -15,7 +14,7 @@ import pytest
 import requests
 
 from bench.cluster import services
-from tests.cluster.conftest import ATTACK, login, save_event
+from tests.cluster.conftest import ATTACK, login, save_event, varnish_in_front
 
 pytestmark = pytest.mark.cluster
 
@@ -38,16 +37,12 @@ def varnish(stack):
         database="newsbase",
         env={"HTTP_CACHE_PURGE_URLS": base + "/"},
     )
-    work = Path(tempfile.mkdtemp(prefix="newsbase-varnish-app-"))
     web_port = int(web.rsplit(":", 1)[1])
-    pid = services.start_varnish(port, work, [web_port], work / "varnish.log")
     try:
-        services.wait_for_http(base + "/livez", pid, work / "varnish.log")
-        yield base
+        with varnish_in_front([web_port], port) as base:
+            yield base
     finally:
-        services.kill_group(pid)
         stack.kill("web-cached")
-        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture

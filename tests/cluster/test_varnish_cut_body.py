@@ -8,7 +8,6 @@ whole body from the healthy one.
 """
 
 import shutil
-import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.cluster import services
+from tests.cluster.conftest import varnish_in_front
 
 pytestmark = pytest.mark.cluster
 
@@ -54,19 +53,12 @@ def _backend(cuts_bodies: bool) -> ThreadingHTTPServer:
 @pytest.fixture
 def varnish_with_a_dying_backend():
     dying, healthy = _backend(cuts_bodies=True), _backend(cuts_bodies=False)
-    work = Path(tempfile.mkdtemp(prefix="newsbase-varnish-cut-"))
-    port = services.free_port()
-    ports = [dying.server_address[1], healthy.server_address[1]]
-    pid = services.start_varnish(port, work, ports, work / "varnish.log")
-    base = f"http://127.0.0.1:{port}"
     try:
-        services.wait_for_http(base + "/livez", pid, work / "varnish.log")
-        yield base
+        with varnish_in_front([dying.server_address[1], healthy.server_address[1]]) as base:
+            yield base
     finally:
-        services.kill_group(pid)
         for server in (dying, healthy):
             server.shutdown()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def test_a_body_cut_off_by_a_dying_replica_is_fetched_again_from_the_other(
