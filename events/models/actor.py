@@ -114,13 +114,14 @@ class AffiliationKind(models.TextChoices):
 
 class AffiliationQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> models.Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, models.Q]:
         """A link is public when both actors are, and its article (if any) is."""
-        return (
-            published_q(f"{prefix}actor__")
-            & published_q(f"{prefix}organisation__")
-            & (models.Q(**{f"{prefix}source__isnull": True}) | published_q(f"{prefix}source__"))
-        )
+        return {
+            "actor": published_q(f"{prefix}actor__"),
+            "organisation": published_q(f"{prefix}organisation__"),
+            "source": models.Q(**{f"{prefix}source__isnull": True})
+            | published_q(f"{prefix}source__"),
+        }
 
 
 class Affiliation(TimeStampedModel):

@@ -1,5 +1,8 @@
 """Abstract bases shared by every model: timestamps, publication workflow, stable slugs."""
 
+import functools
+import operator
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -62,28 +65,43 @@ def published_q(prefix: str = "") -> models.Q:
 class VisibleQuerySet(models.QuerySet):
     """A model's visibility rule, written once: ``public()`` and ``visible_to(user)``.
 
-    Each subclass says in ``public_q(prefix)`` when one of its rows is public, including the
-    rows it depends on (a claim needs its event and speaker published); other models' rules
-    reuse it through ``prefix`` so a nested row is held to the same rule as a top-level one.
+    Each subclass says in ``public_parts(prefix)`` when one of its rows is public, as one
+    condition per row it depends on (a claim needs itself, its event and its speaker
+    published); other models' rules reuse it through ``prefix`` so a nested row is held to
+    the same rule as a top-level one.
+
+    ``under`` names the relation through which rows are read beneath a parent the reader
+    may already see (an event's claims, ``under="event"``): that parent's condition holds
+    already and is left out, which spares the query a join per nested list. The parent
+    must have come from ``visible_to(user)`` itself, as every fetch plan's parents do.
     """
 
     @classmethod
-    def public_q(cls, prefix: str = "") -> models.Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, models.Q]:
+        """The rule's conditions, each keyed by the relation it checks ("" is the row)."""
         raise NotImplementedError
 
-    def public(self):
-        """The rows anyone may read."""
-        return self.filter(self.public_q())
+    @classmethod
+    def public_q(cls, prefix: str = "", *, under: str | None = None) -> models.Q:
+        """When a row is public (beneath a visible ``under``, when given)."""
+        parts = cls.public_parts(prefix)
+        if under is not None and parts.pop(under, None) is None:
+            raise ValueError(f"{cls.__name__}'s rule checks no relation named {under!r}")
+        return functools.reduce(operator.and_, parts.values(), models.Q())
 
-    def visible_to(self, user):
+    def public(self, *, under: str | None = None):
+        """The rows anyone may read (beneath a visible ``under``, when given)."""
+        return self.filter(self.public_q(under=under))
+
+    def visible_to(self, user, *, under: str | None = None):
         """Public rows for the public; every row for staff (previews)."""
-        return self if is_staff(user) else self.public()
+        return self if is_staff(user) else self.public(under=under)
 
 
 class PublishableQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> models.Q:
-        return published_q(prefix)
+    def public_parts(cls, prefix: str = "") -> dict[str, models.Q]:
+        return {"": published_q(prefix)}
 
     def search(self, query: str, *, ranked: bool = True):
         """Rows matching ``query``, best first (the one search service, events.search).

@@ -69,13 +69,13 @@ FIGURE_TRUST_ORDER = [Assessment.CONFIRMED, Assessment.CORROBORATED, Assessment.
 
 class ClaimQuerySet(PublishableQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A claim is public only when it, its event and its speaker are all published."""
-        return (
-            published_q(prefix)
-            & published_q(f"{prefix}event__")
-            & published_q(f"{prefix}speaker__")
-        )
+        return {
+            "": published_q(prefix),
+            "event": published_q(f"{prefix}event__"),
+            "speaker": published_q(f"{prefix}speaker__"),
+        }
 
     def for_list(self):
         return self.select_related("speaker", "event")
@@ -86,18 +86,22 @@ class ClaimQuerySet(PublishableQuerySet):
 
 class ClaimSourceQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A source is public when its article is and its claim is (see ClaimQuerySet)."""
-        return published_q(f"{prefix}article__") & ClaimQuerySet.public_q(f"{prefix}claim__")
+        return {
+            "article": published_q(f"{prefix}article__"),
+            "claim": ClaimQuerySet.public_q(f"{prefix}claim__"),
+        }
 
 
 class ClaimRelationQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A relation is public when both claims are."""
-        return ClaimQuerySet.public_q(f"{prefix}from_claim__") & ClaimQuerySet.public_q(
-            f"{prefix}to_claim__"
-        )
+        return {
+            "from_claim": ClaimQuerySet.public_q(f"{prefix}from_claim__"),
+            "to_claim": ClaimQuerySet.public_q(f"{prefix}to_claim__"),
+        }
 
 
 class Claim(PublishableModel):

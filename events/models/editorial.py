@@ -12,14 +12,14 @@ from .base import TimeStampedModel, VisibleQuerySet, published_q
 
 class MentionQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A mention is shown when confirmed, in a published article, naming a published
         actor or location."""
-        return (
-            Q(**{f"{prefix}confirmed": True})
-            & published_q(f"{prefix}article__")
-            & (published_q(f"{prefix}actor__") | published_q(f"{prefix}location__"))
-        )
+        return {
+            "": Q(**{f"{prefix}confirmed": True}),
+            "article": published_q(f"{prefix}article__"),
+            "named": published_q(f"{prefix}actor__") | published_q(f"{prefix}location__"),
+        }
 
 
 class Mention(TimeStampedModel):

@@ -261,13 +261,13 @@ class EventRelationKind(models.TextChoices):
 
 class EventRelationQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A link is public when both events are, and its article (if any) is."""
-        return (
-            published_q(f"{prefix}source__")
-            & published_q(f"{prefix}target__")
-            & (Q(**{f"{prefix}article__isnull": True}) | published_q(f"{prefix}article__"))
-        )
+        return {
+            "source": published_q(f"{prefix}source__"),
+            "target": published_q(f"{prefix}target__"),
+            "article": Q(**{f"{prefix}article__isnull": True}) | published_q(f"{prefix}article__"),
+        }
 
 
 class EventRelation(TimeStampedModel):

@@ -26,13 +26,13 @@ class Role(models.TextChoices):
 
 class ParticipationQuerySet(VisibleQuerySet):
     @classmethod
-    def public_q(cls, prefix: str = "") -> Q:
+    def public_parts(cls, prefix: str = "") -> dict[str, Q]:
         """A role is public when its actor, its event and the article stating it are."""
-        return (
-            published_q(f"{prefix}actor__")
-            & published_q(f"{prefix}event__")
-            & published_q(f"{prefix}source__")
-        )
+        return {
+            "actor": published_q(f"{prefix}actor__"),
+            "event": published_q(f"{prefix}event__"),
+            "source": published_q(f"{prefix}source__"),
+        }
 
 
 class Participation(TimeStampedModel):

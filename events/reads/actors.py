@@ -36,28 +36,39 @@ class ActorPage:
 
 
 def actor_page(slug: str, user) -> ActorPage:
-    visible_claims = claim_reads.claims(user)
-    links = Affiliation.objects.visible_to(user)
+    links = Affiliation.objects.visible_to
     qs = Actor.objects.prefetch_related(
         Prefetch("aliases", queryset=guarded(ActorAlias.objects.all())),
-        Prefetch("affiliations", queryset=guarded(links.select_related("organisation"))),
-        Prefetch("affiliated", queryset=guarded(links.select_related("actor"))),
+        Prefetch(
+            "affiliations",
+            queryset=guarded(links(user, under="actor").select_related("organisation")),
+        ),
+        Prefetch(
+            "affiliated",
+            queryset=guarded(links(user, under="organisation").select_related("actor")),
+        ),
         Prefetch(
             "participations",
             queryset=guarded(
-                Participation.objects.visible_to(user)
+                Participation.objects.visible_to(user, under="actor")
                 .select_related("event__location")
                 .order_by("role", "event__start")
             ),
         ),
         Prefetch(
             "claims_made",
-            queryset=guarded(visible_claims.select_related("event").order_by("made_at", "pk")),
+            queryset=guarded(
+                claim_reads.claims(user, under="speaker")
+                .select_related("event")
+                .order_by("made_at", "pk")
+            ),
         ),
         Prefetch(
             "claims_about",
             queryset=guarded(
-                visible_claims.select_related("event", "speaker").order_by("made_at", "pk")
+                claim_reads.claims(user)
+                .select_related("event", "speaker")
+                .order_by("made_at", "pk")
             ),
         ),
     )
@@ -108,19 +119,24 @@ def empty_parts(actors) -> None:
 def details_queryset(user, parts=ACTOR_PARTS):
     """The actors ``user`` may see, each with the rows its detail shows: aliases and links
     to other actors, both ends visible (call :func:`empty_parts` on the rows)."""
-    links = Affiliation.objects.visible_to(user)
+    links = Affiliation.objects.visible_to
     qs = actors_for_list(user, parts)
     if "affiliations" in parts:
         qs = qs.prefetch_related(
             fetched(
                 "affiliations",
-                links.select_related("organisation").order_by("kind", "organisation__name", "id"),
+                links(user, under="actor")
+                .select_related("organisation")
+                .order_by("kind", "organisation__name", "id"),
             )
         )
     if "affiliated" in parts:
         qs = qs.prefetch_related(
             fetched(
-                "affiliated", links.select_related("actor").order_by("kind", "actor__name", "id")
+                "affiliated",
+                links(user, under="organisation")
+                .select_related("actor")
+                .order_by("kind", "actor__name", "id"),
             )
         )
     return qs

@@ -27,7 +27,7 @@ class ArticlePage:
 def article_page(slug: str, user) -> ArticlePage:
     mentions = Mention.objects.filter(confirmed=True)
     if not is_staff(user):
-        mentions = mentions.public()
+        mentions = mentions.public(under="article")
     qs = Article.objects.select_related("publisher").prefetch_related(
         Prefetch(
             "mentions",
@@ -40,7 +40,7 @@ def article_page(slug: str, user) -> ArticlePage:
         Prefetch(
             "claim_sources",
             queryset=guarded(
-                ClaimSource.objects.visible_to(user)
+                ClaimSource.objects.visible_to(user, under="article")
                 .select_related("claim__speaker", "claim__event")
                 .order_by("start_offset", "pk")
             ),

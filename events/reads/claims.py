@@ -30,15 +30,18 @@ from .as_of import AsOf
 from .common import attach_corrections, fetched
 
 
-def claims(user, as_of: AsOf | None = None):
-    """Claims ``user`` may see, made by the end of ``as_of``'s day when given."""
-    qs = Claim.objects.visible_to(user)
+def claims(user, as_of: AsOf | None = None, *, under: str | None = None):
+    """Claims ``user`` may see (beneath a visible ``under``: see
+    :class:`~events.models.base.VisibleQuerySet`), made by the end of ``as_of``'s day when
+    given."""
+    qs = Claim.objects.visible_to(user, under=under)
     return qs if as_of is None else qs.filter(as_of.made_q())
 
 
 def claim_sources(user, as_of: AsOf | None = None):
-    """Claim sources ``user`` may see (published by ``as_of``'s day), oldest report first."""
-    qs = ClaimSource.objects.visible_to(user)
+    """The sources of claims ``user`` may see (the claims come from :func:`claims`), each
+    published by ``as_of``'s day, oldest report first."""
+    qs = ClaimSource.objects.visible_to(user, under="claim")
     if as_of is not None:
         qs = qs.filter(as_of.published_q("article__"))
     return (
@@ -55,9 +58,10 @@ def claim_prefetches(
 
     Read as ``claim.fetched_sources``, ``fetched_relations_out`` and
     ``fetched_relations_in`` (see :func:`related_claims` for the last two); a part left
-    out (``sources=False``…) is not fetched (see :func:`empty_parts`).
+    out (``sources=False``…) is not fetched (see :func:`empty_parts`). The claims they are
+    fetched for must be ones ``user`` may see (:func:`claims`): their own half of each
+    rule is not checked again.
     """
-    others = claims(user, as_of).values("pk")
     prefetches = []
     if sources:
         prefetches.append(fetched("sources", claim_sources(user, as_of)))
@@ -65,18 +69,25 @@ def claim_prefetches(
         prefetches += [
             fetched(
                 "relations_out",
-                ClaimRelation.objects.filter(to_claim__in=others)
+                _relations(user, as_of, under="from_claim", other="to_claim")
                 .select_related("to_claim__speaker", "to_claim__event")
                 .order_by("to_claim__made_at", "pk"),
             ),
             fetched(
                 "relations_in",
-                ClaimRelation.objects.filter(from_claim__in=others)
+                _relations(user, as_of, under="to_claim", other="from_claim")
                 .select_related("from_claim__speaker", "from_claim__event")
                 .order_by("from_claim__made_at", "pk"),
             ),
         ]
     return prefetches
+
+
+def _relations(user, as_of: AsOf | None, *, under: str, other: str):
+    """Relations ``user`` may see from visible claims (``under``) to claims made by
+    ``as_of``'s day (``other``)."""
+    qs = ClaimRelation.objects.visible_to(user, under=under)
+    return qs if as_of is None else qs.filter(as_of.made_q(f"{other}__"))
 
 
 def empty_parts(claim_list) -> None:

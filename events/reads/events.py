@@ -47,9 +47,11 @@ def events(user, as_of: AsOf | None = None):
     return qs if as_of is None else qs.filter(as_of.started_q())
 
 
-def participations(user, as_of: AsOf | None = None):
-    """Roles ``user`` may see, stated by an article published by ``as_of``'s day."""
-    qs = Participation.objects.visible_to(user)
+def participations(user, as_of: AsOf | None = None, *, under: str | None = None):
+    """Roles ``user`` may see (beneath a visible ``under``: see
+    :class:`~events.models.base.VisibleQuerySet`), stated by an article published by
+    ``as_of``'s day."""
+    qs = Participation.objects.visible_to(user, under=under)
     if as_of is not None:
         qs = qs.filter(as_of.published_q("source__"))
     return qs
@@ -84,9 +86,7 @@ def event_prefetches(user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> list
     Read as ``event.fetched_participations``, ``fetched_claims``, ``fetched_children`` (and
     each child's ``fetched_children``), ``fetched_relations_out`` / ``fetched_relations_in``.
     """
-    known = events(user, as_of)
-    sub_events = known.select_related("location").order_by("start", "pk")
-    links = EventRelation.objects.visible_to(user)
+    sub_events = events(user, as_of).select_related("location").order_by("start", "pk")
     prefetches = []
     if as_of is not None and "summary" in parts:
         prefetches.append(
@@ -94,7 +94,7 @@ def event_prefetches(user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> list
         )
     if "participations" in parts:
         roles = (
-            participations(user, as_of)
+            participations(user, as_of, under="event")
             .select_related("actor", "source__publisher")
             .defer(*texts_behind("source__", keep=("raw_text",)))
             .order_by("role", "actor__name", "pk")
@@ -102,7 +102,7 @@ def event_prefetches(user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> list
         prefetches.append(fetched("participations", roles))
     if "claims" in parts:
         claims = (
-            claim_reads.claims(user, as_of)
+            claim_reads.claims(user, as_of, under="event")
             .select_related("speaker")
             .prefetch_related(
                 *claim_reads.claim_prefetches(
@@ -123,18 +123,25 @@ def event_prefetches(user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> list
         prefetches += [
             fetched(
                 "relations_out",
-                links.filter(target__in=known.values("pk"))
+                _links(user, as_of, under="source", other="target")
                 .select_related("target__location")
                 .order_by("target__start", "pk"),
             ),
             fetched(
                 "relations_in",
-                links.filter(source__in=known.values("pk"))
+                _links(user, as_of, under="target", other="source")
                 .select_related("source__location")
                 .order_by("source__start", "pk"),
             ),
         ]
     return prefetches
+
+
+def _links(user, as_of: AsOf | None, *, under: str, other: str):
+    """Links ``user`` may see from visible events (``under``) to events started by
+    ``as_of``'s day (``other``)."""
+    qs = EventRelation.objects.visible_to(user, under=under)
+    return qs if as_of is None else qs.filter(as_of.started_q(f"{other}__"))
 
 
 def event_detail(slug: str, user, as_of: AsOf | None = None, parts=EVENT_PARTS) -> Event | None:
