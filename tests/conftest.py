@@ -1,9 +1,9 @@
 """Shared fixtures: the Crocus record is loaded once per test database.
 
 ``django_db_setup`` loads it after migrations, so every database test sees the record and
-rolls back its own changes. Transactional tests (live_server, browser) flush the database
-when they end; pytest-django runs them after the others, and the ``crocus`` fixture reloads
-the record if a flush removed it.
+rolls back its own changes. Transactional tests (live_server, browser) end with a flush that
+empties the database; the rows are then put back from a copy taken after the load
+(tests/snapshot.py), so every test starts from the same record whatever ran before it.
 """
 
 import importlib
@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 from events.models import Event
+from tests import snapshot
 
 CROCUS_ATTACK_SLUG = "crocus-city-hall-attack"
 # The data migrations that create the editorial groups and grant them permissions.
@@ -31,38 +32,45 @@ pytest_plugins = ["tests.replay"]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_crocus", verbosity=0)
-    # The flush that ends a transactional test removes the groups the data migrations made;
-    # it then sends post_migrate (which also brings back content types and permissions), so
-    # the groups come back with them, for the tests that run after it on the same worker
-    # (make test's workers run whole modules, whatever kind of test comes first).
+        snapshot.take()
+    # Django's flush ends with post_migrate (for each app; ``events`` is the last): the rows
+    # come back then, when the flush is the one that ends a test.
     post_migrate.connect(
-        _editorial_groups_again,
+        _restore_after_a_tests_flush,
         sender=django_apps.get_app_config("events"),
-        dispatch_uid="tests.editorial-groups-after-flush",
+        dispatch_uid="tests.restore-the-record-after-flush",
     )
 
 
-def _editorial_groups_again(using, **kwargs):
-    make_editorial_groups(using)
+_tearing_down = False  # a test's fixtures are being torn down (pytest_runtest_teardown)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    global _tearing_down
+    _tearing_down = True
+    try:
+        return (yield)
+    finally:
+        _tearing_down = False
+
+
+def _restore_after_a_tests_flush(using, **kwargs):
+    # A test that flushes on purpose (to start from an empty database) keeps it empty.
+    if _tearing_down:
+        snapshot.restore(using)
 
 
 @pytest.fixture
 def crocus(db):
     """The Crocus City Hall attack event, with its whole record loaded."""
-    event = Event.objects.filter(slug=CROCUS_ATTACK_SLUG).first()
-    if event is None:
-        call_command("load_crocus", verbosity=0)
-        event = Event.objects.get(slug=CROCUS_ATTACK_SLUG)
-    return event
+    return Event.objects.get(slug=CROCUS_ATTACK_SLUG)
 
 
 @pytest.fixture
 def editorial_groups(db):
-    """The Editors and Publishers groups, as the migrations make them.
-
-    A data migration's rows do not survive the flush that ends a transactional test, so
-    tests that need the groups after one ask for this (creating them is idempotent).
-    """
+    """The Editors and Publishers groups, as the migrations make them (idempotent: the
+    record's copy holds them too; a test that flushed on purpose has none)."""
     make_editorial_groups()
 
 
