@@ -36,16 +36,19 @@ class ActorPage:
 
 
 def actor_page(slug: str, user) -> ActorPage:
-    links = Affiliation.objects.visible_to
     qs = Actor.objects.prefetch_related(
         Prefetch("aliases", queryset=guarded(ActorAlias.objects.all())),
         Prefetch(
             "affiliations",
-            queryset=guarded(links(user, under="actor").select_related("organisation")),
+            queryset=guarded(
+                Affiliation.objects.visible_to(user, under="actor").select_related("organisation")
+            ),
         ),
         Prefetch(
             "affiliated",
-            queryset=guarded(links(user, under="organisation").select_related("actor")),
+            queryset=guarded(
+                Affiliation.objects.visible_to(user, under="organisation").select_related("actor")
+            ),
         ),
         Prefetch(
             "participations",
@@ -119,13 +122,12 @@ def empty_parts(actors) -> None:
 def details_queryset(user, parts=ACTOR_PARTS):
     """The actors ``user`` may see, each with the rows its detail shows: aliases and links
     to other actors, both ends visible (call :func:`empty_parts` on the rows)."""
-    links = Affiliation.objects.visible_to
     qs = actors_for_list(user, parts)
     if "affiliations" in parts:
         qs = qs.prefetch_related(
             fetched(
                 "affiliations",
-                links(user, under="actor")
+                Affiliation.objects.visible_to(user, under="actor")
                 .select_related("organisation")
                 .order_by("kind", "organisation__name", "id"),
             )
@@ -134,7 +136,7 @@ def details_queryset(user, parts=ACTOR_PARTS):
         qs = qs.prefetch_related(
             fetched(
                 "affiliated",
-                links(user, under="organisation")
+                Affiliation.objects.visible_to(user, under="organisation")
                 .select_related("actor")
                 .order_by("kind", "actor__name", "id"),
             )
